@@ -1,0 +1,123 @@
+"""redirect-shop: a storefront wired to bank-hosted payment pages."""
+
+from __future__ import annotations
+
+import logging.config
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+from shop import config as shop_config
+from shop.extensions import babel, csrf, db, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the shop; with SANDBOX_MOUNT the embedded gateway answers under /sandbox."""
+    app = Flask(
+        __name__,
+        instance_path=str(shop_config.INSTANCE_DIR),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    _load_config(app, test_config)
+    _configure_logging()
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    if app.config["SANDBOX_MOUNT"]:
+        _mount_sandbox(app)
+    return app
+
+
+def _load_config(app: Flask, test_config: dict | None) -> None:
+    app.config.from_mapping(shop_config.DEFAULTS)
+    if test_config is None:
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_mapping(shop_config.from_environment())
+    else:
+        app.config.from_mapping(test_config)
+    app.config.update(
+        SQLALCHEMY_DATABASE_URI=app.config["DATABASE_URL"],
+        SESSION_COOKIE_NAME="shop_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=str(app.config["SHOP_PUBLIC_URL"]).startswith("https://"),
+        BABEL_DEFAULT_LOCALE=app.config["SHOP_LANGUAGE"],
+        MAX_CONTENT_LENGTH=64 * 1024,
+    )
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+
+
+def _instance_secret(instance: Path) -> str:
+    """A random key kept in instance/: shared by every worker, never a known default."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _configure_logging() -> None:
+    logging.config.dictConfig(
+        {
+            "version": 1,
+            "disable_existing_loggers": False,
+            "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+            "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "plain"}},
+            "loggers": {"shop": {"handlers": ["stdout"], "level": "INFO", "propagate": False}},
+        }
+    )
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from shop.cart.views import bp as cart_bp
+    from shop.catalog.views import bp as catalog_bp
+    from shop.checkout.views import bp as checkout_bp
+
+    app.register_blueprint(catalog_bp)
+    app.register_blueprint(cart_bp)
+    app.register_blueprint(checkout_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from shop.errors import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from shop.templating import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from shop.cli import register
+
+    register(app)
+
+
+def _mount_sandbox(app: Flask) -> None:
+    from werkzeug.middleware.dispatcher import DispatcherMiddleware
+
+    from shop.sandbox import create_app as create_sandbox
+
+    overrides = {k: v for k, v in app.config.items() if k.startswith("SANDBOX_")}
+    sandbox = create_sandbox(overrides if app.testing else None)
+    app.wsgi_app = DispatcherMiddleware(app.wsgi_app, {"/sandbox": sandbox})

@@ -1,0 +1,1 @@
+"""Cart blueprint and service."""

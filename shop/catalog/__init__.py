@@ -1,0 +1,1 @@
+"""Catalog blueprint: product list and product pages."""

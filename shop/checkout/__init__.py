@@ -1,0 +1,1 @@
+"""Checkout blueprint: the Buy form, the gateway return, the order page."""

@@ -1,0 +1,103 @@
+"""Checkout: the Buy form, the return from the payment page, the order page, retry."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+
+from shop import orders
+from shop.cart import service as cart
+from shop.cart.forms import EmptyForm
+from shop.checkout.forms import CheckoutForm
+from shop.models import Order, Payment
+from shop.payments import service
+from shop.payments.errors import PaymentError, ReturnMismatch, UnknownPayment
+from shop.payments.registry import enabled_providers
+from shop.payments.states import PaymentState
+
+bp = Blueprint("checkout", __name__)
+
+PROVIDER_LABELS = {"rbs": "RBS (bank card)", "payneteasy": "PaynetEasy"}
+
+
+def _checkout_form() -> CheckoutForm:
+    form = CheckoutForm()
+    providers = enabled_providers()
+    form.provider.choices = [(key, PROVIDER_LABELS.get(key, key)) for key in providers]
+    if len(providers) == 1 or not form.provider.data:
+        form.provider.data = providers[0]
+    if not form.checkout_key.data:
+        form.checkout_key.data = secrets.token_urlsafe(24)
+    return form
+
+
+@bp.route("/checkout", methods=["GET", "POST"])
+def start():
+    basket = cart.view(session)
+    form = _checkout_form()
+    if not basket:
+        flash(_("Your cart is empty."), "error")
+        return redirect(url_for("cart.show"), 303)
+    if not form.validate_on_submit():
+        status = 400 if request.method == "POST" else 200
+        return render_template("checkout/form.html", form=form, cart=basket), status
+    order, created = orders.create_order(
+        basket, form.name.data, form.email.data, form.checkout_key.data
+    )
+    cart.clear(session)
+    return _to_payment_page(order, form.provider.data if created else None)
+
+
+def _to_payment_page(order: Order, provider: str | None):
+    """Register (only for a new order) and send the buyer to the gateway's page."""
+    payment: Payment | None = order.latest_payment
+    if provider is not None:
+        try:
+            payment = service.start_payment(order, provider)
+        except PaymentError as exc:
+            flash(str(exc), "error")
+            return redirect(url_for("checkout.order", token=order.token), 303)
+    if payment and payment.state == PaymentState.AWAITING_PAYMENT and payment.form_url:
+        return redirect(payment.form_url, 303)
+    return redirect(url_for("checkout.order", token=order.token), 303)
+
+
+@bp.get("/checkout/return/<token>", endpoint="returned")
+@bp.get("/checkout/fail/<token>", endpoint="failed")
+def returned(token: str):
+    via = "failUrl" if request.endpoint == "checkout.failed" else "returnUrl"
+    try:
+        payment = service.handle_return(token, request.args.get("orderId", ""), via)
+    except UnknownPayment as exc:
+        abort(404, str(exc))
+    except ReturnMismatch as exc:
+        abort(400, str(exc))
+    except PaymentError as exc:
+        flash(str(exc), "warning")
+        payment = service.payment_by_token(token)
+    return redirect(url_for("checkout.order", token=payment.order.token), 303)
+
+
+@bp.get("/orders/<token>")
+def order(token: str):
+    found = orders.find_by_token(token) or abort(404, _("We do not know this order."))
+    latest = found.latest_payment
+    if service.needs_checking(latest):
+        try:
+            service.refresh(latest)
+        except PaymentError as exc:
+            flash(str(exc), "warning")
+    return render_template("checkout/order.html", order=found, form=EmptyForm())
+
+
+@bp.post("/orders/<token>/retry")
+def retry(token: str):
+    found = orders.find_by_token(token) or abort(404, _("We do not know this order."))
+    try:
+        payment = service.retry(found)
+    except PaymentError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("checkout.order", token=token), 303)
+    return redirect(payment.form_url or url_for("checkout.order", token=token), 303)

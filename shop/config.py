@@ -1,0 +1,63 @@
+"""Configuration: defaults here, then instance/config.py, then environment variables."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+
+# Demo credentials of the embedded sandbox: public on purpose, useless anywhere else.
+SANDBOX_DEMO_USERNAME = "redirect-shop-api"
+SANDBOX_DEMO_PASSWORD = "sandbox-demo-password"  # noqa: S105
+
+DEFAULTS: dict[str, object] = {
+    "SECRET_KEY": "",
+    "DATABASE_URL": f"sqlite:///{INSTANCE_DIR / 'shop.sqlite3'}",
+    "SHOP_PUBLIC_URL": "http://127.0.0.1:5000",
+    "SHOP_CURRENCY": "RUB",
+    "SHOP_LANGUAGE": "en",
+    "PAYMENT_PROVIDERS": "rbs",
+    "RBS_API_URL": "",
+    "RBS_USERNAME": SANDBOX_DEMO_USERNAME,
+    "RBS_PASSWORD": SANDBOX_DEMO_PASSWORD,
+    "RBS_CALLBACK_KEY": "",
+    "RBS_TWO_STAGE": False,
+    "RBS_SESSION_TIMEOUT_SECS": 1200,
+    "GATEWAY_TIMEOUT": 10.0,
+    "GATEWAY_CONNECT_TIMEOUT": 3.05,
+    "SANDBOX_MOUNT": True,
+}
+
+# Keys that hold secrets: masked wherever configuration or requests could be printed.
+SECRET_KEYS = frozenset(
+    {"SECRET_KEY", "RBS_PASSWORD", "RBS_CALLBACK_KEY", "PAYNETEASY_CONTROL_KEY"}
+)
+
+_BOOLEAN_KEYS = frozenset({"RBS_TWO_STAGE", "SANDBOX_MOUNT"})
+_FLOAT_KEYS = frozenset({"GATEWAY_TIMEOUT", "GATEWAY_CONNECT_TIMEOUT"})
+_INT_KEYS = frozenset({"RBS_SESSION_TIMEOUT_SECS"})
+
+
+def _coerce(key: str, raw: str) -> object:
+    """Turn an environment string into the type the default has."""
+    if key in _BOOLEAN_KEYS:
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if key in _FLOAT_KEYS:
+        return float(raw)
+    if key in _INT_KEYS:
+        return int(raw)
+    return raw
+
+
+def from_environment(environ: os._Environ[str] | dict[str, str] = os.environ) -> dict[str, object]:
+    """Read every known key that the environment sets."""
+    return {key: _coerce(key, environ[key]) for key in DEFAULTS if key in environ}
+
+
+def rbs_api_url(config: dict[str, object]) -> str:
+    """Point at the embedded sandbox unless a real gateway URL is configured."""
+    explicit = str(config.get("RBS_API_URL") or "")
+    if explicit:
+        return explicit.rstrip("/") + "/"
+    return f"{str(config['SHOP_PUBLIC_URL']).rstrip('/')}/sandbox/payment/rest/"

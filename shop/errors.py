@@ -1,0 +1,45 @@
+"""Error pages: every failure a buyer can cause gets a clear page and the right 4xx."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from shop.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+def _page(title: str, message: str, status: int):
+    try:
+        return render_template("errors/error.html", title=title, message=message), status
+    except Exception:
+        # The page itself failed (e.g. the database is down): still answer, in plain text.
+        log.exception("error page failed to render")
+        return f"{title}\n\n{message}\n", status, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+def register(app: Flask) -> None:
+    """Attach the handlers; the 500 handler rolls back so the next request starts clean."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error: CSRFError):
+        return _page(
+            _("Form expired"),
+            _("This form is no longer valid. Go back, reload the page and try again."),
+            400,
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        return _page(error.name, error.description or "", error.code or 400)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        db.session.rollback()
+        log.exception("unhandled error")
+        return _page(_("Something went wrong"), _("Your order is safe. Please try again."), 500)

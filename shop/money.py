@@ -1,0 +1,49 @@
+"""Money as integer minor units plus an ISO 4217 currency; Decimal only for display."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from babel.numbers import format_currency, get_currency_precision
+
+# ISO 4217 numeric codes the gateways expect, by alphabetic code.
+NUMERIC_CODES: dict[str, str] = {"RUB": "643", "EUR": "978", "USD": "840"}
+ALPHA_CODES: dict[str, str] = {numeric: alpha for alpha, numeric in NUMERIC_CODES.items()}
+
+
+@dataclass(frozen=True)
+class Currency:
+    """One shop currency: the alpha code people read and the numeric code gateways read."""
+
+    alpha: str
+    numeric: str
+
+    @property
+    def exponent(self) -> int:
+        return get_currency_precision(self.alpha)
+
+    @classmethod
+    def from_code(cls, code: str) -> Currency:
+        """Accept either form ("RUB" or "643"), refusing what the shop cannot sell in."""
+        code = code.strip().upper()
+        if code in NUMERIC_CODES:
+            return cls(code, NUMERIC_CODES[code])
+        if code in ALPHA_CODES:
+            return cls(ALPHA_CODES[code], code)
+        raise ValueError(f"unsupported currency {code!r}; use one of {sorted(NUMERIC_CODES)}")
+
+
+def to_major(minor: int, currency: Currency) -> Decimal:
+    """Exact major units, e.g. 12345 kopecks -> Decimal('123.45')."""
+    return Decimal(minor).scaleb(-currency.exponent)
+
+
+def format_money(minor: int, currency: Currency, locale: str) -> str:
+    """Format an amount for people in the given locale."""
+    return format_currency(to_major(minor, currency), currency.alpha, locale=locale)
+
+
+def format_major(minor: int, currency: Currency) -> str:
+    """Major units with a dot and fixed decimals, as wire formats that want '100.00' expect."""
+    return f"{to_major(minor, currency):.{currency.exponent}f}"

@@ -1,0 +1,71 @@
+"""Turning a cart into an order: a price snapshot taken from the database, once per checkout."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from shop.cart.service import CartView
+from shop.extensions import db
+from shop.models import Order, OrderLine
+from shop.money import Currency
+
+
+class CheckoutError(ValueError):
+    """A checkout the shop refuses; str() is shown to the buyer."""
+
+
+def shop_currency() -> Currency:
+    """The one currency the shop sells in, from SHOP_CURRENCY."""
+    return Currency.from_code(str(current_app.config["SHOP_CURRENCY"]))
+
+
+def find_by_checkout_key(checkout_key: str) -> Order | None:
+    """The order a checkout form already created: how a double submit is recognised."""
+    return db.session.execute(
+        db.select(Order).filter_by(checkout_key=checkout_key)
+    ).scalar_one_or_none()
+
+
+def find_by_token(token: str) -> Order | None:
+    """Look an order up by its public token; sequential ids are never accepted."""
+    return db.session.execute(db.select(Order).filter_by(token=token)).scalar_one_or_none()
+
+
+def create_order(
+    cart: CartView, name: str, email: str, checkout_key: str
+) -> tuple[Order, bool]:
+    """Freeze the cart into an order; (order, False) when this checkout key already made one."""
+    existing = find_by_checkout_key(checkout_key)
+    if existing is not None:
+        return existing, False
+    if not cart:
+        raise CheckoutError(_("Your cart is empty."))
+    order = Order(
+        checkout_key=checkout_key,
+        name=name,
+        email=email,
+        currency=shop_currency().numeric,
+        total=cart.total,
+        lines=[
+            OrderLine(
+                product_id=line.product.id,
+                name=line.product.name,
+                unit_price=line.product.price,
+                quantity=line.quantity,
+            )
+            for line in cart.lines
+        ],
+    )
+    db.session.add(order)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # The same form posted twice at once: the other request made the order.
+        db.session.rollback()
+        existing = find_by_checkout_key(checkout_key)
+        if existing is None:
+            raise
+        return existing, False
+    return order, True

@@ -1,0 +1,1 @@
+"""Payments: the use cases (service), the state machine (states), the gateway clients."""

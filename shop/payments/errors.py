@@ -1,0 +1,25 @@
+"""Errors the payment use cases raise; str() of each is written for the buyer."""
+
+
+class PaymentError(Exception):
+    """Base of the payment use cases' errors."""
+
+
+class PaymentUnavailable(PaymentError):
+    """The gateway could not be asked; nothing was decided and the order is kept."""
+
+
+class PaymentRefused(PaymentError):
+    """The gateway refused to register the payment; the buyer may try again later."""
+
+
+class UnknownPayment(PaymentError):
+    """No payment matches what the browser sent."""
+
+
+class ReturnMismatch(PaymentError):
+    """A return that does not belong to the payment it names: ignored."""
+
+
+class RetryNotAllowed(PaymentError):
+    """The order is not in a state where a new attempt makes sense."""

@@ -1,0 +1,28 @@
+"""One error hierarchy for every gateway client; str() of each is safe to show a buyer."""
+
+from __future__ import annotations
+
+
+class GatewayError(Exception):
+    """Base of everything a gateway client raises."""
+
+    retry_safe = False
+
+    def __init__(self, message: str, *, code: str | None = None, http_status: int | None = None):
+        super().__init__(message)
+        self.code = code
+        self.http_status = http_status
+
+
+class GatewayRejected(GatewayError):
+    """The gateway answered and refused the request (a business errorCode)."""
+
+
+class GatewayUnavailable(GatewayError):
+    """No usable answer: timeout, refused connection, 5xx. The outcome is unknown."""
+
+    retry_safe = True
+
+
+class GatewayProtocolError(GatewayError):
+    """The gateway answered something that is not its documented format."""

@@ -1,0 +1,95 @@
+"""The one place a payment's state changes: monotonic, recorded once, safe under races."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import update
+
+from shop.extensions import db
+from shop.models import Payment, utcnow
+from shop.payments import events
+from shop.payments.gateways.base import GatewayStatus, Outcome
+from shop.payments.states import PaymentState, next_state
+
+log = logging.getLogger(__name__)
+
+# Legacy RBS test stands still report the old rouble code 810 for RUB orders.
+_EQUIVALENT_CURRENCIES = {"810": "643"}
+
+_BY_OUTCOME = {
+    Outcome.CREATED: PaymentState.AWAITING_PAYMENT,
+    Outcome.PROCESSING: PaymentState.AWAITING_PAYMENT,
+    Outcome.AUTHORIZED: PaymentState.AUTHORIZED,
+    Outcome.DEPOSITED: PaymentState.PAID,
+    Outcome.REVERSED: PaymentState.VOIDED,
+    Outcome.REFUNDED: PaymentState.REFUNDED,
+    Outcome.DECLINED: PaymentState.DECLINED,
+    Outcome.EXPIRED: PaymentState.EXPIRED,
+}
+
+
+def reported_state(payment: Payment, status: GatewayStatus) -> tuple[PaymentState, str]:
+    """What the verified status means for this payment, and why."""
+    mismatch = _mismatch(payment, status)
+    if mismatch:
+        return PaymentState.NEEDS_REVIEW, mismatch
+    state = _BY_OUTCOME[status.outcome]
+    if status.outcome in {Outcome.DEPOSITED, Outcome.REFUNDED} and status.refunded_amount:
+        full = status.refunded_amount >= payment.amount
+        state = PaymentState.REFUNDED if full else PaymentState.PARTIALLY_REFUNDED
+    why = f"gateway says {status.outcome}"
+    if status.action_code:
+        why += f" (actionCode {status.action_code})"
+    return state, why
+
+
+def apply_status(payment: Payment, status: GatewayStatus, step: int) -> bool:
+    """Apply a verified gateway status; True when the state changed."""
+    target, why = reported_state(payment, status)
+    if status.masked_pan and payment.masked_pan != status.masked_pan:
+        payment.masked_pan = status.masked_pan
+    payment.action_code = status.action_code or payment.action_code
+    payment.action_description = status.action_description or payment.action_description
+    changed = transition(payment, target, step, why)
+    db.session.commit()
+    return changed
+
+
+def transition(payment: Payment, target: PaymentState, step: int, why: str) -> bool:
+    """Move payment to target if the machine allows it and nobody else already did.
+
+    A compare-and-set UPDATE (state must still be what we read) makes the return page,
+    a callback and the reconciler safe to run at once: exactly one of them wins, and only
+    the winner writes the event. The caller commits.
+    """
+    for _attempt in range(3):
+        current = PaymentState(payment.state)
+        new = next_state(current, target)
+        if new is None:
+            return False
+        result = db.session.execute(
+            update(Payment)
+            .where(Payment.id == payment.id, Payment.state == current)
+            .values(state=new, updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:
+            payment.state = new
+            db.session.flush()
+            events.record_transition(payment, current, new, step, why)
+            log.info("payment=%s transition %s -> %s", payment.merchant_order_number, current, new)
+            return True
+        db.session.refresh(payment, ["state"])
+    return False
+
+
+def _mismatch(payment: Payment, status: GatewayStatus) -> str:
+    currency = _EQUIVALENT_CURRENCIES.get(status.currency, status.currency)
+    if status.amount != payment.amount:
+        return f"amount mismatch: gateway {status.amount}, order {payment.amount}"
+    if currency != payment.currency:
+        return f"currency mismatch: gateway {status.currency}, order {payment.currency}"
+    if status.order_number and status.order_number != payment.merchant_order_number:
+        return "order number mismatch"
+    return ""

@@ -1,0 +1,26 @@
+"""Jinja helpers: the one money filter, the cart badge, the timeline labels."""
+
+from __future__ import annotations
+
+from flask import Flask, session
+from flask_babel import get_locale
+
+from shop.cart import service as cart
+from shop.money import Currency, format_money
+from shop.orders import shop_currency
+from shop.payments.events import STEPS
+
+
+def money(minor: int, currency: str | None = None) -> str:
+    """Format minor units for the active locale; the shop currency unless one is given."""
+    chosen = Currency.from_code(currency) if currency else shop_currency()
+    return format_money(minor, chosen, str(get_locale()))
+
+
+def register(app: Flask) -> None:
+    app.add_template_filter(money, "money")
+    app.add_template_global(get_locale, "get_locale")
+
+    @app.context_processor
+    def shop_globals() -> dict:
+        return {"cart_count": cart.view(session).count, "STEPS": STEPS}

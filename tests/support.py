@@ -1,0 +1,161 @@
+"""Test helpers: a live shop on a loopback port, and a buyer that drives it over HTTP."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from html import unescape
+from pathlib import Path
+from urllib.parse import urljoin
+
+import requests
+from flask import Flask
+from werkzeug.serving import make_server
+
+from shop import create_app
+from shop.catalog.demo import seed_products
+from shop.extensions import db
+from shop.models import Product
+
+CARD_APPROVE = "4111 1111 1111 1111"
+CARD_3DS = "5555 5555 5555 5599"
+CARD_NO_3DS = "4444 5555 1111 3333"
+CARD_DECLINE = "5168 4948 9505 5780"
+CARD_NO_FUNDS = "4000 0000 0000 9995"
+
+
+class Clock:
+    """A sandbox clock the test moves by hand, so expiry needs no sleeping."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return time.time() + self.offset
+
+    def advance(self, seconds: float) -> None:
+        self.offset += seconds
+
+
+def make_config(tmp_path: Path, **overrides: object) -> dict[str, object]:
+    """A complete config for one test: its own databases and secret, nothing from instance/."""
+    config: dict[str, object] = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'shop.sqlite3'}",
+        "SANDBOX_DATABASE_URL": f"sqlite:///{tmp_path / 'sandbox.sqlite3'}",
+        "SANDBOX_CLOCK": Clock(),
+        "GATEWAY_TIMEOUT": 5.0,
+    }
+    config.update(overrides)
+    return config
+
+
+def prepare_database(app: Flask) -> None:
+    with app.app_context():
+        db.create_all()
+        seed_products()
+
+
+@dataclass
+class LiveShop:
+    """The shop (with the sandbox mounted) serving on a real loopback socket."""
+
+    app: Flask
+    url: str
+    clock: Clock
+    _server: object = field(repr=False, default=None)
+
+    def product_id(self, slug: str) -> int:
+        with self.app.app_context():
+            return db.session.execute(db.select(Product.id).filter_by(slug=slug)).scalar_one()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+def start_live_shop(tmp_path: Path, **overrides: object) -> LiveShop:
+    config = make_config(tmp_path, **overrides)
+    app = create_app(config)
+    prepare_database(app)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    url = f"http://127.0.0.1:{server.server_port}"
+    app.config["SHOP_PUBLIC_URL"] = url
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return LiveShop(app=app, url=url, clock=config["SANDBOX_CLOCK"], _server=server)
+
+
+_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+_FORM = re.compile(r'<form method="post" action="([^"]+)"[^>]*class="([^"]*)"')
+_HIDDEN = re.compile(r'<input id="(checkout_key)" name="checkout_key" type="hidden" value="([^"]+)"')
+
+
+class Buyer:
+    """A person with a browser, reduced to requests: cookies, forms, redirects."""
+
+    def __init__(self, shop: LiveShop) -> None:
+        self.shop = shop
+        self.http = requests.Session()
+
+    def close(self) -> None:
+        self.http.close()
+
+    def get(self, path: str, **kwargs) -> requests.Response:
+        return self.http.get(urljoin(self.shop.url, path), timeout=10, **kwargs)
+
+    def post(self, path: str, data: dict, **kwargs) -> requests.Response:
+        return self.http.post(urljoin(self.shop.url, path), data=data, timeout=10, **kwargs)
+
+    def csrf(self, path: str = "/cart/") -> str:
+        match = _CSRF.search(self.get(path).text)
+        assert match, f"no CSRF token on {path}"
+        return match.group(1)
+
+    def add(self, slug: str, quantity: int = 1, **extra: str) -> requests.Response:
+        data = {"csrf_token": self.csrf("/"), "product_id": self.shop.product_id(slug)}
+        return self.post("/cart/add", {**data, "quantity": quantity, **extra})
+
+    def checkout_form(self) -> dict[str, str]:
+        html = self.get("/checkout").text
+        key = _HIDDEN.search(html)
+        token = _CSRF.search(html)
+        assert key and token, "checkout form not shown"
+        return {"csrf_token": token.group(1), "checkout_key": key.group(2)}
+
+    def checkout(self, name: str = "Ada Lovelace", email: str = "ada@example.com", **extra):
+        """Submit the Buy form; returns the shop's answer without following it."""
+        data = {**self.checkout_form(), "name": name, "email": email, **extra}
+        return self.post("/checkout", data, allow_redirects=False)
+
+    def buy(self, slug: str = "ceramic-mug", quantity: int = 1) -> str:
+        """Fill the cart and check out; returns the gateway's formUrl the shop sent us to."""
+        self.add(slug, quantity)
+        answer = self.checkout()
+        assert answer.status_code == 303, answer.text
+        return answer.headers["Location"]
+
+    def pay(self, form_url: str, pan: str, cvc: str = "123", expiry: str = "12/30"):
+        """Fill the hosted payment page; follows every redirect back to the shop."""
+        page = self.http.get(form_url, timeout=10)
+        action = unescape(_form_action(page.text, "card-form"))
+        card = {"pan": pan, "expiry": expiry, "cvc": cvc, "cardholder": "ADA LOVELACE"}
+        return self.http.post(urljoin(page.url, action), data=card, timeout=10)
+
+    def answer_challenge(self, challenge_page: requests.Response, code: str):
+        action = unescape(_form_action(challenge_page.text, "card-form"))
+        return self.http.post(urljoin(challenge_page.url, action), data={"code": code}, timeout=10)
+
+    def cancel(self, form_url: str) -> requests.Response:
+        page = self.http.get(form_url, timeout=10)
+        action = unescape(_form_action(page.text, "cancel"))
+        return self.http.post(urljoin(page.url, action), timeout=10)
+
+
+def _form_action(html: str, css_class: str) -> str:
+    for action, classes in _FORM.findall(html):
+        if css_class in classes.split():
+            return action
+    raise AssertionError(f"no form of class {css_class!r} on the page")

@@ -33,9 +33,7 @@ def find_by_token(token: str) -> Order | None:
     return db.session.execute(db.select(Order).filter_by(token=token)).scalar_one_or_none()
 
 
-def create_order(
-    cart: CartView, name: str, email: str, checkout_key: str
-) -> tuple[Order, bool]:
+def create_order(cart: CartView, name: str, email: str, checkout_key: str) -> tuple[Order, bool]:
     """Freeze the cart into an order; (order, False) when this checkout key already made one."""
     existing = find_by_checkout_key(checkout_key)
     if existing is not None:

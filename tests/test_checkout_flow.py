@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from shop.extensions import db
-from shop.models import Order, Payment, PaymentEvent
+from shop.models import Order, PaymentEvent
 from tests.support import (
     CARD_3DS,
     CARD_APPROVE,

@@ -12,7 +12,5 @@ class CheckoutForm(FlaskForm):
         _l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=40)]
     )
     # Makes a double submit recognisable: the same form posted twice makes one order.
-    checkout_key = HiddenField(
-        validators=[DataRequired(), Regexp(r"^[A-Za-z0-9_-]{16,64}$")]
-    )
+    checkout_key = HiddenField(validators=[DataRequired(), Regexp(r"^[A-Za-z0-9_-]{16,64}$")])
     provider = RadioField(_l("Pay with"), validate_choice=True)

@@ -44,8 +44,11 @@ def start_payment(order: Order, provider: str | None = None) -> Payment:
         transition(payment, PaymentState.REGISTRATION_FAILED, 4, f"gateway refused: {exc}")
         db.session.commit()
         raise PaymentRefused(
-            _("The payment service refused this payment (code %(code)s). Your order is saved: "
-              "please try again in a moment.", code=exc.code)
+            _(
+                "The payment service refused this payment (code %(code)s). Your order is saved: "
+                "please try again in a moment.",
+                code=exc.code,
+            )
         ) from exc
     except GatewayError as exc:
         events.record(payment, "note", 4, f"registration outcome unknown: {exc}")
@@ -84,8 +87,10 @@ def refresh(payment: Payment, step: int = 10) -> Payment:
         events.record(payment, "note", step, f"status unknown: {exc}")
         db.session.commit()
         raise PaymentUnavailable(
-            _("We could not confirm your payment with the bank yet. Nothing is lost: "
-              "this page checks again shortly.")
+            _(
+                "We could not confirm your payment with the bank yet. Nothing is lost: "
+                "this page checks again shortly."
+            )
         ) from exc
     db.session.commit()
     apply_status(payment, status, step)

@@ -1,0 +1,43 @@
+# Two commands on a fresh machine: `make run` and `make test`. Everything else is set-up.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+FLASK  := $(BIN)/flask --app shop
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run serve test lint db install browser clean
+
+run: db  ## shop + embedded sandbox on http://127.0.0.1:5000 (dev server, threaded)
+	$(FLASK) run --host 127.0.0.1 --port 5000 --with-threads
+
+serve: db  ## the same under gunicorn (gthread workers: the shop calls its own sandbox)
+	$(BIN)/gunicorn -c gunicorn.conf.py
+
+test: install browser  ## lint, then the whole suite (unit, live HTTP, browser)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+db: install  ## create the tables and seed the demo catalog (idempotent)
+	$(FLASK) init-db
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+# Playwright drives Debian's chromium (its own browser download cannot work offline).
+browser:
+	@test -x $(CHROMIUM) || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+clean:
+	rm -rf $(VENV) instance/*.sqlite3 .pytest_cache .ruff_cache

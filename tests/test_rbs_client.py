@@ -1,0 +1,92 @@
+"""The RBS client's parsing of the wire format, against the examples in gateways/rbs.md."""
+
+import pytest
+
+from shop.payments.gateways.base import Outcome
+from shop.payments.gateways.errors import GatewayProtocolError
+from shop.payments.gateways.rbs import error_code, outcome_of, parse_status
+
+PAID_EXAMPLE = {
+    "errorCode": "0", "errorMessage": "Успешно", "orderNumber": "837", "orderStatus": 2,
+    "actionCode": 0, "actionCodeDescription": "", "amount": 550000, "currency": "643",
+    "date": 1587020974315, "orderDescription": "", "ip": "176.14.117.11",
+    "merchantOrderParams": [], "transactionAttributes": [],
+    "attributes": [{"name": "mdOrder", "value": "66c0640d-c88c-76e6-9dfa-c4ff5e34c9d9"}],
+    "cardAuthInfo": {"maskedPan": "411111**1111", "expiration": "202412",
+                     "cardholderName": "CARDHOLDER NAME", "approvalCode": "123456",
+                     "pan": "411111**1111"},
+    "authDateTime": 1587021008713, "terminalId": "123456", "authRefNum": "088417256908",
+    "paymentAmountInfo": {"paymentState": "DEPOSITED", "approvedAmount": 550000,
+                          "depositedAmount": 550000, "refundedAmount": 0},
+    "bankInfo": {"bankName": "TEST CARD", "bankCountryCode": "RU", "bankCountryName": "Россия"},
+}  # fmt: skip
+
+EXPIRED_EXAMPLE = {
+    "errorCode": "0", "errorMessage": "Успешно", "orderNumber": "96", "orderStatus": 6,
+    "actionCode": -2007, "actionCodeDescription": "Истек срок ожидания ввода данных.",
+    "amount": 35000, "currency": "643", "date": 1567576474073, "orderDescription": "",
+    "merchantOrderParams": [], "attributes": [{"name": "mdOrder", "value": "9d5ec036"}],
+    "terminalId": "21224205",
+    "paymentAmountInfo": {"paymentState": "DECLINED", "approvedAmount": 0,
+                          "depositedAmount": 0, "refundedAmount": 0},
+    "bankInfo": {"bankCountryCode": "UNKNOWN", "bankCountryName": "<Неизвестно>"},
+}  # fmt: skip
+
+
+def test_paid_example_parses_to_deposited():
+    status = parse_status(PAID_EXAMPLE)
+    assert status.outcome is Outcome.DEPOSITED
+    assert (status.amount, status.currency, status.order_number) == (550000, "643", "837")
+    assert status.masked_pan == "411111**1111"
+    assert status.deposited_amount == 550000
+
+
+def test_expired_example_parses_to_expired():
+    status = parse_status(EXPIRED_EXAMPLE)
+    assert status.outcome is Outcome.EXPIRED
+    assert status.action_code == "-2007"
+
+
+@pytest.mark.parametrize(
+    ("order_status", "action_code", "outcome"),
+    [
+        (0, -100, Outcome.CREATED),
+        (1, 0, Outcome.AUTHORIZED),
+        (2, 0, Outcome.DEPOSITED),
+        (3, 0, Outcome.REVERSED),
+        (4, 0, Outcome.REFUNDED),
+        (5, 0, Outcome.PROCESSING),
+        (6, -2006, Outcome.DECLINED),
+        (6, -2007, Outcome.EXPIRED),
+    ],
+)
+def test_every_order_status_maps_to_an_outcome(order_status, action_code, outcome):
+    assert outcome_of(order_status, action_code) is outcome
+
+
+def test_unknown_order_status_is_a_protocol_error():
+    with pytest.raises(GatewayProtocolError):
+        outcome_of(42, 0)
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [({}, 0), ({"errorCode": "0"}, 0), ({"errorCode": 0}, 0), ({"errorCode": "5"}, 5),
+     ({"errorCode": 5}, 5), ({"ErrorCode": "6"}, 6), ({"errorCode": ""}, 0)],
+)  # fmt: skip
+def test_error_code_is_normalized_whatever_its_type(body, code):
+    assert error_code(body) == code
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"errorCode": "0"},
+        {**PAID_EXAMPLE, "orderStatus": "two"},
+        {**PAID_EXAMPLE, "amount": None},
+        {**PAID_EXAMPLE, "amount": True},
+    ],
+)
+def test_status_without_usable_fields_is_a_protocol_error(body):
+    with pytest.raises(GatewayProtocolError):
+        parse_status(body)

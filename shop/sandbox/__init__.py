@@ -1,0 +1,56 @@
+"""An offline simulator of the RBS (BPC) eCommerce API v1 gateway: its own Flask app."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+INSTANCE_DIR = Path(__file__).resolve().parents[2] / "instance"
+
+# Demo credentials: public on purpose, they open nothing but this simulator.
+DEFAULTS: dict[str, str] = {
+    "SANDBOX_RBS_USERNAME": "redirect-shop-api",
+    "SANDBOX_RBS_PASSWORD": "sandbox-demo-password",
+    "SANDBOX_MERCHANT": "redirect-shop",
+}
+
+
+def load_config(test_config: dict[str, Any] | None) -> dict[str, Any]:
+    """Merge defaults, the environment, then the caller's overrides."""
+    config: dict[str, Any] = {
+        "SANDBOX_DATABASE_URL": f"sqlite:///{INSTANCE_DIR / 'sandbox.sqlite3'}",
+        **DEFAULTS,
+        "SANDBOX_CLOCK": time.time,
+        "SECRET_KEY": os.environ.get("SANDBOX_SECRET_KEY") or secrets.token_hex(32),
+        # The hosted pages keep no session; the name only guards the shop's cookie.
+        "SESSION_COOKIE_NAME": "sandbox_session",
+    }
+    config.update(
+        {key: os.environ[key] for key in (*DEFAULTS, "SANDBOX_DATABASE_URL") if key in os.environ}
+    )
+    config.update(test_config or {})
+    config["SQLALCHEMY_DATABASE_URI"] = config["SANDBOX_DATABASE_URL"]
+    return config
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the sandbox app, standalone or to mount under /sandbox."""
+    from shop.sandbox import acs, api, errors, hosted
+    from shop.sandbox.models import db
+
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR), static_folder="static")
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(load_config(test_config))
+    db.init_app(app)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(hosted.bp)
+    app.register_blueprint(acs.bp)
+    errors.register_error_handlers(app)
+    with app.app_context():
+        db.create_all()
+    return app

@@ -1,0 +1,93 @@
+"""The test-card table, what each card does, and how a PAN is masked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+TEST_CVC = "123"
+CHALLENGE_CODE = "123456"
+
+
+class Outcome(StrEnum):
+    """What the simulated issuer does with a card."""
+
+    APPROVE = "approve"
+    CHALLENGE = "challenge"
+    DECLINE = "decline"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """An issuer answer: outcome plus the actionCode it leaves on the order."""
+
+    outcome: Outcome
+    action_code: int = 0
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class TestCard:
+    """One row of the test-card table shown on the payment page."""
+
+    __test__ = False  # not a pytest class, despite the name
+
+    pan: str
+    decision: Decision
+    behaviour: str
+
+    @property
+    def spaced(self) -> str:
+        """Group the number in fours, as printed on a card."""
+        return " ".join(self.pan[i : i + 4] for i in range(0, len(self.pan), 4))
+
+
+APPROVED = Decision(Outcome.APPROVE)
+THREE_DS_DECLINED = Decision(Outcome.DECLINE, -2006, "Issuer declined 3-D Secure authentication")
+WRONG_CARD_PARAMETERS = Decision(Outcome.DECLINE, 71015, "Wrong card parameters")
+INVALID_CARD_NUMBER = Decision(Outcome.DECLINE, 111, "Invalid card number")
+
+TEST_CARDS: tuple[TestCard, ...] = (
+    TestCard("4111111111111111", APPROVED, "Approved"),
+    TestCard("5555555555555599", Decision(Outcome.CHALLENGE), "3-D Secure challenge (code 123456)"),
+    TestCard("4444555511113333", APPROVED, "Approved without 3-D Secure"),
+    TestCard("5168494895055780", THREE_DS_DECLINED, "Declined: 3-D Secure failed"),
+    TestCard(
+        "4000000000009995",
+        Decision(Outcome.DECLINE, 116, "Insufficient funds"),
+        "Declined: insufficient funds",
+    ),
+)
+_BY_PAN = {card.pan: card for card in TEST_CARDS}
+
+
+def decide(pan: str, cvc: str) -> Decision:
+    """Pick the issuer's answer: unknown number first, then the CVC, then the card's rule."""
+    card = _BY_PAN.get(pan)
+    if card is None:
+        return INVALID_CARD_NUMBER
+    if cvc != TEST_CVC:
+        return WRONG_CARD_PARAMETERS
+    return card.decision
+
+
+def decide_challenge(code: str) -> Decision:
+    """Answer the 3-D Secure challenge: only the published code passes."""
+    return APPROVED if code.strip() == CHALLENGE_CODE else THREE_DS_DECLINED
+
+
+def mask_pan(pan: str) -> str:
+    """Keep the first six and last four digits, as the gateway reports them."""
+    return f"{pan[:6]}**{pan[-4:]}"
+
+
+def payment_system(pan: str) -> str:
+    """Name the card scheme from the number's prefix."""
+    if pan.startswith("4"):
+        return "VISA"
+    prefix4 = int(pan[:4])
+    if 2200 <= prefix4 <= 2204:
+        return "MIR"
+    if 51 <= int(pan[:2]) <= 55 or 2221 <= prefix4 <= 2720:
+        return "MASTERCARD"
+    return "UNKNOWN"

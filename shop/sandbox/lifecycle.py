@@ -1,0 +1,146 @@
+"""Order state changes: register, pay, 3-D Secure, cancel, and lazy expiry."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import uuid
+
+from flask import current_app
+
+from shop.sandbox.card_form import CardInput
+from shop.sandbox.cards import Decision, Outcome, decide, decide_challenge, mask_pan, payment_system
+from shop.sandbox.models import GatewayOrder, OrderStatus, db
+from shop.sandbox.registration import RegisterRequest
+from shop.sandbox.wire import ApiError
+
+log = logging.getLogger(__name__)
+
+TIMEOUT = Decision(Outcome.DECLINE, -2007, "Card data entry timeout")
+CANCELLED = Decision(Outcome.DECLINE, 341014, "Payment cancelled by the payer")
+
+
+def now_s() -> float:
+    """Read the configured clock (tests inject one) in epoch seconds."""
+    return float(current_app.config["SANDBOX_CLOCK"]())
+
+
+def now_ms() -> int:
+    """Read the clock in epoch milliseconds, the gateway's date unit."""
+    return int(now_s() * 1000)
+
+
+def register(request: RegisterRequest, two_stage: bool) -> GatewayOrder:
+    """Create an order, refusing a merchant order number seen before (errorCode 1)."""
+    merchant = current_app.config["SANDBOX_MERCHANT"]
+    if find_by_number(request.order_number) is not None:
+        raise ApiError("1", "Order with this number was already processed")
+    created = now_ms()
+    order = GatewayOrder(
+        md_order=str(uuid.uuid4()),
+        merchant=merchant,
+        order_number=request.order_number,
+        amount=request.amount,
+        currency=request.currency,
+        return_url=request.return_url,
+        fail_url=request.fail_url,
+        callback_url=request.callback_url,
+        description=request.description,
+        language=request.language,
+        email=request.email,
+        json_params=request.json_params,
+        two_stage=two_stage,
+        created_ms=created,
+        expires_ms=created + request.session_timeout_secs * 1000,
+    )
+    db.session.add(order)
+    db.session.commit()
+    log.info(
+        "registered mdOrder=%s orderNumber=%s amount=%s",
+        order.md_order,
+        order.order_number,
+        order.amount,
+    )
+    return order
+
+
+def find_by_number(order_number: str) -> GatewayOrder | None:
+    """Look an order up by the merchant's own number."""
+    merchant = current_app.config["SANDBOX_MERCHANT"]
+    query = db.select(GatewayOrder).filter_by(merchant=merchant, order_number=order_number)
+    return db.session.execute(query).scalar_one_or_none()
+
+
+def load(md_order: str, *, for_update: bool = False) -> GatewayOrder | None:
+    """Fetch an order by mdOrder, expiring it first if its payment window has passed."""
+    order = db.session.get(GatewayOrder, md_order, with_for_update=for_update)
+    return expire_if_due(order) if order is not None else None
+
+
+def expire_if_due(order: GatewayOrder) -> GatewayOrder:
+    """Decline an open order read after its deadline (actionCode -2007), and persist it."""
+    if order.is_open and now_ms() > order.expires_ms:
+        _decline(order, TIMEOUT)
+        db.session.commit()
+        log.info("expired mdOrder=%s", order.md_order)
+    return order
+
+
+def pay(order: GatewayOrder, card: CardInput, payer_ip: str | None) -> GatewayOrder:
+    """Apply a card attempt to a CREATED order: approve, decline or start 3-D Secure."""
+    if order.status != OrderStatus.CREATED:
+        return order
+    order.payer_ip = (payer_ip or "")[:39] or None
+    order.masked_pan = mask_pan(card.pan)
+    order.expiration = card.expiration
+    order.cardholder_name = card.cardholder_name
+    order.payment_system = payment_system(card.pan)
+    decision = decide(card.pan, card.cvc)
+    if decision.outcome is Outcome.CHALLENGE:
+        order.status = OrderStatus.ACS_STARTED
+    else:
+        _apply(order, decision)
+    db.session.commit()
+    log.info(
+        "card mdOrder=%s pan=%s outcome=%s", order.md_order, order.masked_pan, decision.outcome
+    )
+    return order
+
+
+def answer_challenge(order: GatewayOrder, code: str) -> GatewayOrder:
+    """Finish a 3-D Secure challenge: the published code approves, any other declines."""
+    if order.status == OrderStatus.ACS_STARTED:
+        _apply(order, decide_challenge(code))
+        db.session.commit()
+    return order
+
+
+def cancel(order: GatewayOrder) -> GatewayOrder:
+    """Decline an open order at the payer's request (actionCode 341014)."""
+    if order.is_open:
+        _decline(order, CANCELLED)
+        db.session.commit()
+    return order
+
+
+def _apply(order: GatewayOrder, decision: Decision) -> None:
+    """Record an issuer answer; a one-stage approval is deposited at once."""
+    if decision.outcome is not Outcome.APPROVE:
+        _decline(order, decision)
+        return
+    order.status = OrderStatus.APPROVED if order.two_stage else OrderStatus.DEPOSITED
+    order.action_code, order.action_description = 0, ""
+    order.approved_amount = order.amount
+    order.auth_ms = now_ms()
+    order.approval_code = f"{secrets.randbelow(10**6):06d}"
+    order.auth_ref_num = f"{secrets.randbelow(10**12):012d}"
+    if not order.two_stage:
+        order.deposited_amount = order.amount
+        order.deposited_ms = order.auth_ms
+
+
+def _decline(order: GatewayOrder, decision: Decision) -> None:
+    """Close the order as DECLINED with the decision's actionCode."""
+    order.status = OrderStatus.DECLINED
+    order.action_code = decision.action_code
+    order.action_description = decision.description

@@ -38,6 +38,7 @@ def test_forward_moves_are_applied(current, reported, expected):
         (S.EXPIRED, S.DECLINED),
         (S.NEEDS_REVIEW, S.PAID),
         (S.REGISTRATION_FAILED, S.AWAITING_PAYMENT),
+        (S.REGISTRATION_FAILED, S.DECLINED),
     ],
 )
 def test_late_or_backward_news_changes_nothing(current, reported):

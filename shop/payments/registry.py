@@ -36,9 +36,18 @@ def gateway_for(provider: str, observer: ExchangeObserver | None = None) -> Gate
     raise LookupError(f"unknown payment provider {provider!r}")
 
 
-def payment_page_origin(provider: str) -> str:
-    """scheme://host[:port] the buyer may be sent to for this provider."""
+def origin_of(url: str) -> str:
+    """scheme://host[:port] of a URL, lower-cased as browsers compare it."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def payment_page_origins(provider: str) -> frozenset[str]:
+    """Origins the buyer may be sent to: the API's own, plus any configured extra ones."""
+    config = current_app.config
     if provider == "rbs":
-        parts = urlsplit(rbs_api_url(current_app.config))
-        return f"{parts.scheme}://{parts.netloc}"
+        extra = str(config.get("RBS_PAYMENT_PAGE_ORIGINS") or "")
+        origins = {origin_of(rbs_api_url(config))}
+        origins.update(origin_of(item.strip()) for item in extra.split(",") if item.strip())
+        return frozenset(origins)
     raise LookupError(f"unknown payment provider {provider!r}")

@@ -9,13 +9,14 @@ from __future__ import annotations
 import hmac
 import logging
 import secrets
+from datetime import UTC
 from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import gettext as _
 
 from shop.extensions import db
-from shop.models import Order, Payment
+from shop.models import Order, Payment, utcnow
 from shop.payments import events
 from shop.payments.errors import (
     PaymentRefused,
@@ -24,9 +25,14 @@ from shop.payments.errors import (
     ReturnMismatch,
     UnknownPayment,
 )
-from shop.payments.gateways.base import RegisterRequest
-from shop.payments.gateways.errors import GatewayError, GatewayRejected
-from shop.payments.registry import enabled_providers, gateway_for, payment_page_origin
+from shop.payments.gateways.base import Outcome, RegisterRequest
+from shop.payments.gateways.errors import GatewayError, GatewayOrderNotFound, GatewayRejected
+from shop.payments.registry import (
+    enabled_providers,
+    gateway_for,
+    origin_of,
+    payment_page_origins,
+)
 from shop.payments.states import PaymentState
 from shop.payments.transitions import apply_status, transition
 
@@ -79,7 +85,7 @@ def retry(order: Order) -> Payment:
 def refresh(payment: Payment, step: int = 10) -> Payment:
     """Ask the gateway what happened and apply it; the only way a payment's state moves."""
     if not payment.gateway_order_id:
-        return payment
+        return _resolve_unknown_registration(payment, step)
     gateway = gateway_for(payment.provider, events.exchange_recorder(payment, step=step))
     try:
         status = gateway.status(payment.gateway_order_id)
@@ -105,6 +111,49 @@ def payment_by_token(payment_token: str) -> Payment:
     if payment is None:
         raise UnknownPayment(_("We do not know this payment."))
     return payment
+
+
+def _resolve_unknown_registration(payment: Payment, step: int) -> Payment:
+    """Find out whether a registration that got no answer happened, by our own order number.
+
+    Registering again blindly could create a second payable order; so the gateway is
+    asked first, and only "no such order" makes the attempt retryable.
+    """
+    if payment.state != PaymentState.PENDING or not _unknown_for_long_enough(payment):
+        return payment
+    gateway = gateway_for(payment.provider, events.exchange_recorder(payment, step=step))
+    try:
+        status = gateway.status_by_order_number(payment.merchant_order_number)
+    except GatewayOrderNotFound:
+        transition(payment, PaymentState.REGISTRATION_FAILED, step, "gateway has no such order")
+        db.session.commit()
+        return payment
+    except GatewayError as exc:
+        events.record(payment, "note", step, f"registration still unknown: {exc}")
+        db.session.commit()
+        raise PaymentUnavailable(
+            _("We could not reach the payment service yet. Your order is saved.")
+        ) from exc
+    payment.gateway_order_id = status.gateway_order_id or None
+    if status.outcome in {Outcome.CREATED, Outcome.PROCESSING}:
+        # Registered, but its payment page address was lost with the answer: that order
+        # will expire unpaid at the gateway, and the buyer may start a new attempt.
+        transition(payment, PaymentState.REGISTRATION_FAILED, step, "page address lost")
+        db.session.commit()
+        return payment
+    db.session.commit()
+    apply_status(payment, status, step)
+    return payment
+
+
+def _unknown_for_long_enough(payment: Payment) -> bool:
+    """A registration may still be in flight in another request until its timeouts ran out."""
+    config = current_app.config
+    grace = config.get("PAYMENT_UNKNOWN_AFTER_SECS")
+    if grace is None:
+        grace = float(config["GATEWAY_CONNECT_TIMEOUT"]) + float(config["GATEWAY_TIMEOUT"]) + 2
+    created = payment.created_at.replace(tzinfo=payment.created_at.tzinfo or UTC)
+    return (utcnow() - created).total_seconds() >= float(grace)
 
 
 def handle_return(payment_token: str, gateway_order_id: str, via: str) -> Payment:
@@ -170,5 +219,6 @@ def _path(endpoint: str, **values: str) -> str:
 
 
 def _is_gateway_page(provider: str, form_url: str) -> bool:
-    parts = urlsplit(form_url)
-    return f"{parts.scheme}://{parts.netloc}" == payment_page_origin(provider)
+    return urlsplit(form_url).scheme in {"http", "https"} and origin_of(
+        form_url
+    ) in payment_page_origins(provider)

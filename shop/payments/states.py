@@ -42,11 +42,11 @@ ALLOWED: dict[PaymentState, frozenset[PaymentState]] = {
     S.PARTIALLY_REFUNDED: frozenset({S.REFUNDED, S.NEEDS_REVIEW}),
     S.REFUNDED: frozenset(),
     S.VOIDED: frozenset(),
-    # A gateway that later reports money taken for a declined or expired attempt is
-    # believed: losing a paid order is worse than an odd timeline.
+    # A gateway that later reports money taken for a declined, expired or failed attempt
+    # is believed: losing a paid order is worse than an odd timeline.
     S.DECLINED: frozenset({S.AUTHORIZED, S.PAID, S.NEEDS_REVIEW}),
     S.EXPIRED: frozenset({S.AUTHORIZED, S.PAID, S.NEEDS_REVIEW}),
-    S.REGISTRATION_FAILED: frozenset(),
+    S.REGISTRATION_FAILED: frozenset({S.AUTHORIZED, S.PAID, S.NEEDS_REVIEW}),
     S.NEEDS_REVIEW: frozenset(),
 }
 

@@ -56,6 +56,7 @@ class GatewayStatus:
     order_number: str
     amount: int
     currency: str
+    gateway_order_id: str = ""
     action_code: str = ""
     action_description: str = ""
     masked_pan: str = ""

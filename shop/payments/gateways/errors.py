@@ -18,6 +18,10 @@ class GatewayRejected(GatewayError):
     """The gateway answered and refused the request (a business errorCode)."""
 
 
+class GatewayOrderNotFound(GatewayRejected):
+    """The gateway has no such order: a registration that never happened."""
+
+
 class GatewayUnavailable(GatewayError):
     """No usable answer: timeout, refused connection, 5xx. The outcome is unknown."""
 

@@ -22,6 +22,7 @@ from shop.payments.gateways.base import (
     mask,
 )
 from shop.payments.gateways.errors import (
+    GatewayOrderNotFound,
     GatewayProtocolError,
     GatewayRejected,
     GatewayUnavailable,
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 
 SECRET_PARAMS = frozenset({"password", "token"})
 EXPIRED_ACTION_CODE = -2007
+ORDER_NOT_FOUND = 6
 _SIMPLE_OUTCOMES = {
     0: Outcome.CREATED,
     1: Outcome.AUTHORIZED,
@@ -135,7 +137,8 @@ class RbsClient:
             code = error_code(body)
             if code != 0:
                 message = str(body.get("errorMessage") or body.get("ErrorMessage") or "")
-                raise GatewayRejected(message or f"errorCode {code}", code=str(code))
+                error = GatewayOrderNotFound if code == ORDER_NOT_FOUND else GatewayRejected
+                raise error(message or f"errorCode {code}", code=str(code))
             return body
         except requests.Timeout as exc:
             raise GatewayUnavailable("The payment gateway did not answer in time.") from exc
@@ -212,6 +215,15 @@ def _int(body: Mapping[str, object], key: str, default: int | None = None) -> in
         raise GatewayProtocolError(f"The gateway's status lacks a valid {key}.") from exc
 
 
+def _md_order(body: Mapping[str, object]) -> str:
+    """The gateway's own order id, which status answers carry in attributes[mdOrder]."""
+    attributes = body.get("attributes")
+    for attribute in attributes if isinstance(attributes, list) else []:
+        if isinstance(attribute, dict) and attribute.get("name") == "mdOrder":
+            return str(attribute.get("value") or "")
+    return ""
+
+
 def parse_status(body: Mapping[str, object]) -> GatewayStatus:
     """Normalize a getOrderStatusExtended.do body into a GatewayStatus."""
     order_status = _int(body, "orderStatus")
@@ -225,6 +237,7 @@ def parse_status(body: Mapping[str, object]) -> GatewayStatus:
         order_number=str(body.get("orderNumber", "")),
         amount=_int(body, "amount"),
         currency=str(body.get("currency", "")),
+        gateway_order_id=_md_order(body),
         action_code=str(action_code),
         action_description=str(body.get("actionCodeDescription") or ""),
         masked_pan=str(card.get("maskedPan") or card.get("pan") or ""),

@@ -1,0 +1,106 @@
+"""A gateway that cannot be reached: the order is kept, nothing is registered twice."""
+
+from __future__ import annotations
+
+import re
+import socket
+
+import pytest
+
+from shop.extensions import db
+from shop.models import Order
+from shop.payments.service import _is_gateway_page
+from tests.support import CARD_APPROVE, Buyer, start_live_shop
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def the_order(shop) -> Order:
+    with shop.app.app_context():
+        order = db.session.execute(db.select(Order)).scalar_one()
+        _ = [(p.state, p.events) for p in order.payments]
+        return order
+
+
+def status_calls(order: Order) -> list:
+    events = order.payments[0].events
+    return [e for e in events if e.endpoint == "getOrderStatusExtended.do"]
+
+
+@pytest.fixture
+def shop_with_gateway_down(tmp_path):
+    shop = start_live_shop(tmp_path, RBS_API_URL=f"http://127.0.0.1:{closed_port()}/payment/rest/")
+    yield shop
+    shop.stop()
+
+
+def test_unreachable_gateway_keeps_the_order_and_resolves_it_before_a_new_attempt(
+    shop_with_gateway_down,
+):
+    shop = shop_with_gateway_down
+    buyer = Buyer(shop)
+    try:
+        buyer.add("wool-socks", 2)
+        page = buyer.http.post(
+            f"{shop.url}/checkout",
+            data={**buyer.checkout_form(), "name": "Ada", "email": "ada@example.com"},
+            timeout=10,
+        )
+        assert "did not answer" in page.text
+        assert 'data-state="pending"' in page.text
+        assert "Try again" not in page.text  # the outcome is unknown, not failed
+        assert the_order(shop).payments[0].state == "pending"
+
+        # The gateway is back; the shop first asks it for the order by its own number.
+        shop.app.config.update(RBS_API_URL="", PAYMENT_UNKNOWN_AFTER_SECS=0)
+        page = buyer.get(f"/orders/{the_order(shop).token}")
+
+        assert 'data-state="registration_failed"' in page.text
+        lookups = status_calls(the_order(shop))
+        assert len(lookups) == 1
+        assert '"orderNumber"' in lookups[0].request_body
+        assert '"orderId"' not in lookups[0].request_body
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text)
+        retry = buyer.post(f"/orders/{the_order(shop).token}/retry", {"csrf_token": token[1]})
+        assert 'data-state="paid"' in buyer.pay(retry.url, CARD_APPROVE).text
+        assert [p.state for p in the_order(shop).payments] == ["registration_failed", "paid"]
+    finally:
+        buyer.close()
+
+
+def test_a_fresh_unknown_registration_is_not_looked_up_while_it_may_be_in_flight(
+    shop_with_gateway_down,
+):
+    shop = shop_with_gateway_down
+    buyer = Buyer(shop)
+    try:
+        buyer.add("wool-socks")
+        buyer.checkout()
+        shop.app.config.update(RBS_API_URL="", PAYMENT_UNKNOWN_AFTER_SECS=3600)
+        page = buyer.get(f"/orders/{the_order(shop).token}")
+        assert 'data-state="pending"' in page.text
+        assert status_calls(the_order(shop)) == []
+    finally:
+        buyer.close()
+
+
+@pytest.mark.parametrize(
+    ("form_url", "extra", "allowed"),
+    [
+        ("https://mts.rbsuat.com/payment/merchants/x/payment_en.html?mdOrder=1", "", True),
+        ("https://evil.example/payment/merchants/x/payment_en.html?mdOrder=1", "", False),
+        ("http://mts.rbsuat.com/payment/merchants/x/payment_en.html", "", False),
+        ("javascript:alert(1)", "", False),
+        ("https://pay.bank.example/x", "https://pay.bank.example", True),
+    ],
+)
+def test_buyers_are_only_sent_to_the_gateways_own_pages(app, form_url, extra, allowed):
+    app.config.update(
+        RBS_API_URL="https://mts.rbsuat.com/payment/rest/", RBS_PAYMENT_PAGE_ORIGINS=extra
+    )
+    with app.app_context():
+        assert _is_gateway_page("rbs", form_url) is allowed

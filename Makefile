@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 FLASK  := $(BIN)/flask --app shop
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run serve test lint db install browser clean
+.PHONY: run serve test lint db install browser messages clean
 
 run: db  ## shop + embedded sandbox on http://127.0.0.1:5000 (dev server, threaded)
 	$(FLASK) run --host 127.0.0.1 --port 5000 --with-threads
@@ -17,7 +17,7 @@ serve: db  ## the same under gunicorn (gthread workers: the shop calls its own s
 test: install browser  ## lint, then the whole suite (unit, live HTTP, browser)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest
+	CHROMIUM_PATH=$(CHROMIUM) $(BIN)/pytest
 
 lint: install
 	$(BIN)/ruff check .
@@ -38,6 +38,9 @@ browser:
 	@test -x $(CHROMIUM) || { \
 	  echo "installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+messages: install  ## extract every translatable string into messages.pot
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o messages.pot .
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite3 .pytest_cache .ruff_cache

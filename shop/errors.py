@@ -23,6 +23,16 @@ def _page(title: str, message: str, status: int):
         return f"{title}\n\n{message}\n", status, {"Content-Type": "text/plain; charset=utf-8"}
 
 
+def _titles() -> dict[int, str]:
+    return {
+        400: _("This request could not be understood"),
+        403: _("Not allowed"),
+        404: _("Not found"),
+        405: _("This action is not allowed here"),
+        413: _("That was too much data"),
+    }
+
+
 def register(app: Flask) -> None:
     """Attach the handlers; the 500 handler rolls back so the next request starts clean."""
 
@@ -36,7 +46,11 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        return _page(error.name, error.description or "", error.code or 400)
+        code = error.code or 400
+        title = _titles().get(code, error.name)
+        # Werkzeug's stock descriptions are English-only; ours are passed through abort().
+        message = error.description if error.description != type(error).description else ""
+        return _page(title, message or _("Please go back and try again."), code)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

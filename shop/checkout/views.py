@@ -6,6 +6,7 @@ import secrets
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from shop import orders
 from shop.cart import service as cart
@@ -19,7 +20,7 @@ from shop.payments.states import PaymentState
 
 bp = Blueprint("checkout", __name__)
 
-PROVIDER_LABELS = {"rbs": "RBS (bank card)", "payneteasy": "PaynetEasy"}
+PROVIDER_LABELS = {"rbs": _l("Bank card (RBS)"), "payneteasy": _l("Bank card (PaynetEasy)")}
 
 
 def _checkout_form() -> CheckoutForm:

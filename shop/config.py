@@ -10,6 +10,9 @@ INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 # Demo credentials of the embedded sandbox: public on purpose, useless anywhere else.
 SANDBOX_DEMO_USERNAME = "redirect-shop-api"
 SANDBOX_DEMO_PASSWORD = "sandbox-demo-password"  # noqa: S105
+SANDBOX_DEMO_ENDPOINT_ID = "4242"
+SANDBOX_DEMO_LOGIN = "redirect-shop"
+SANDBOX_DEMO_CONTROL_KEY = "5A1C7E3B-0D2F-4B8E-9C61-SANDBOX00001"
 
 DEFAULTS: dict[str, object] = {
     "SECRET_KEY": "",
@@ -24,6 +27,14 @@ DEFAULTS: dict[str, object] = {
     "RBS_CALLBACK_KEY": "",
     "RBS_TWO_STAGE": False,
     "RBS_SESSION_TIMEOUT_SECS": 1200,
+    "PAYNETEASY_API_URL": "",
+    "PAYNETEASY_ENDPOINT_ID": SANDBOX_DEMO_ENDPOINT_ID,
+    "PAYNETEASY_ENDPOINT_GROUP_ID": "",
+    "PAYNETEASY_LOGIN": SANDBOX_DEMO_LOGIN,
+    "PAYNETEASY_CONTROL_KEY": SANDBOX_DEMO_CONTROL_KEY,
+    "PAYNETEASY_TWO_STAGE": False,
+    "PAYNETEASY_CALLBACKS": True,
+    "PAYNETEASY_PAYMENT_PAGE_ORIGINS": "",
     "GATEWAY_TIMEOUT": 10.0,
     "GATEWAY_CONNECT_TIMEOUT": 3.05,
     "PAYMENT_UNKNOWN_AFTER_SECS": None,
@@ -36,7 +47,9 @@ SECRET_KEYS = frozenset(
     {"SECRET_KEY", "RBS_PASSWORD", "RBS_CALLBACK_KEY", "PAYNETEASY_CONTROL_KEY"}
 )
 
-_BOOLEAN_KEYS = frozenset({"RBS_TWO_STAGE", "SANDBOX_MOUNT"})
+_BOOLEAN_KEYS = frozenset(
+    {"RBS_TWO_STAGE", "PAYNETEASY_TWO_STAGE", "PAYNETEASY_CALLBACKS", "SANDBOX_MOUNT"}
+)
 _FLOAT_KEYS = frozenset(
     {"GATEWAY_TIMEOUT", "GATEWAY_CONNECT_TIMEOUT", "PAYMENT_UNKNOWN_AFTER_SECS"}
 )
@@ -59,9 +72,12 @@ def from_environment(environ: os._Environ[str] | dict[str, str] = os.environ) ->
     return {key: _coerce(key, environ[key]) for key in DEFAULTS if key in environ}
 
 
-def rbs_api_url(config: dict[str, object]) -> str:
+_SANDBOX_PATHS = {"rbs": "/sandbox/payment/rest/", "payneteasy": "/sandbox/paynet/api/v2/"}
+
+
+def api_url(config: dict[str, object], provider: str) -> str:
     """Point at the embedded sandbox unless a real gateway URL is configured."""
-    explicit = str(config.get("RBS_API_URL") or "")
+    explicit = str(config.get(f"{provider.upper()}_API_URL") or "")
     if explicit:
         return explicit.rstrip("/") + "/"
-    return f"{str(config['SHOP_PUBLIC_URL']).rstrip('/')}/sandbox/payment/rest/"
+    return str(config["SHOP_PUBLIC_URL"]).rstrip("/") + _SANDBOX_PATHS[provider]

@@ -45,7 +45,7 @@ def test_return_naming_another_orders_gateway_id_is_refused(live_shop, buyer):
 
     page = buyer.get(return_path(unpaid), params={"orderId": paid.gateway_order_id})
 
-    assert page.status_code == 400
+    assert page.status_code == 403
     assert "does not belong to this payment" in page.text
     assert orders_of(live_shop)[1].payments[0].state == "awaiting_payment"
     assert paid_order.token not in page.text

@@ -9,7 +9,7 @@ import pytest
 
 from shop.extensions import db
 from shop.models import Order
-from shop.payments.service import _is_gateway_page
+from shop.payments.attempts import is_gateway_page
 from tests.support import CARD_APPROVE, Buyer, start_live_shop
 
 
@@ -103,4 +103,4 @@ def test_buyers_are_only_sent_to_the_gateways_own_pages(app, form_url, extra, al
         RBS_API_URL="https://mts.rbsuat.com/payment/rest/", RBS_PAYMENT_PAGE_ORIGINS=extra
     )
     with app.app_context():
-        assert _is_gateway_page("rbs", form_url) is allowed
+        assert is_gateway_page("rbs", form_url) is allowed

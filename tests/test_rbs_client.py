@@ -2,9 +2,15 @@
 
 import pytest
 
-from shop.payments.gateways.base import Outcome
+from shop.payments.gateways.base import Outcome, PaymentRef
 from shop.payments.gateways.errors import GatewayProtocolError
-from shop.payments.gateways.rbs import error_code, outcome_of, parse_status
+from shop.payments.gateways.rbs import (
+    RbsClient,
+    callback_checksum,
+    error_code,
+    outcome_of,
+    parse_status,
+)
 
 PAID_EXAMPLE = {
     "errorCode": "0", "errorMessage": "Успешно", "orderNumber": "837", "orderStatus": 2,
@@ -90,3 +96,41 @@ def test_error_code_is_normalized_whatever_its_type(body, code):
 def test_status_without_usable_fields_is_a_protocol_error(body):
     with pytest.raises(GatewayProtocolError):
         parse_status(body)
+
+
+def test_callback_checksum_matches_the_official_symmetric_vector():
+    params = {
+        "amount": "1500",
+        "mdOrder": "ed6f3abf-cea0-427e-afdf-0ba43ead124f",
+        "operation": "deposited",
+        "orderNumber": "89312",
+        "status": "1",
+    }
+    expected = "9F8253A6BB7777D067DD955751119FA5AAF67B14B9215147190F96B505CDB72C"
+    assert callback_checksum(params, "123") == expected
+    signed = {**params, "checksum": expected, "sign_alias": "SHA-256 with RSA"}
+    assert callback_checksum(signed, "123") == expected  # checksum and sign_alias not signed
+
+
+def client(callback_key: str) -> RbsClient:
+    return RbsClient("http://127.0.0.1:9/payment/rest/", "u", "p", callback_key=callback_key)
+
+
+def test_callbacks_verify_only_with_the_right_key_and_fail_closed_without_one():
+    params = {"mdOrder": "m-1", "orderNumber": "RS1-1-ab", "operation": "deposited", "status": "1"}
+    signed = {**params, "checksum": callback_checksum(params, "k3y")}
+    assert client("k3y").callback_is_genuine(signed)
+    assert client("k3y").callback_is_genuine({**signed, "checksum": signed["checksum"].lower()})
+    assert not client("other").callback_is_genuine(signed)
+    assert not client("").callback_is_genuine(signed)
+    assert not client("k3y").callback_is_genuine(params)
+    assert not client("k3y").callback_is_genuine({**signed, "status": "0"})
+
+
+def test_a_return_belongs_only_to_its_own_gateway_order():
+    ref = PaymentRef("RS1-1-ab", "66c0640d-c88c-76e6-9dfa-c4ff5e34c9d9")
+    rbs = client("")
+    assert rbs.return_is_genuine({"orderId": "66c0640d-c88c-76e6-9dfa-c4ff5e34c9d9"}, ref)
+    assert not rbs.return_is_genuine({"orderId": "another"}, ref)
+    assert not rbs.return_is_genuine({}, ref)
+    assert not rbs.return_is_genuine({"orderId": ""}, PaymentRef("RS1-1-ab"))

@@ -12,10 +12,17 @@ from shop import orders
 from shop.cart import service as cart
 from shop.cart.forms import EmptyForm
 from shop.checkout.forms import CheckoutForm
+from shop.extensions import csrf
 from shop.models import Order, Payment
 from shop.payments import service
-from shop.payments.errors import PaymentError, ReturnMismatch, UnknownPayment
-from shop.payments.registry import enabled_providers
+from shop.payments.errors import (
+    ForgedNotification,
+    PaymentError,
+    PaymentUnavailable,
+    ReturnMismatch,
+    UnknownPayment,
+)
+from shop.payments.registry import PROVIDERS, enabled_providers
 from shop.payments.states import PaymentState
 
 bp = Blueprint("checkout", __name__)
@@ -56,7 +63,7 @@ def _to_payment_page(order: Order, provider: str | None):
     payment: Payment | None = order.latest_payment
     if provider is not None:
         try:
-            payment = service.start_payment(order, provider)
+            payment = service.start_payment(order, provider, request.remote_addr or "")
         except PaymentError as exc:
             flash(str(exc), "error")
             return redirect(url_for("checkout.order", token=order.token), 303)
@@ -65,20 +72,43 @@ def _to_payment_page(order: Order, provider: str | None):
     return redirect(url_for("checkout.order", token=order.token), 303)
 
 
-@bp.get("/checkout/return/<token>", endpoint="returned")
-@bp.get("/checkout/fail/<token>", endpoint="failed")
+# No CSRF token: a gateway's final redirect is a cross-site POST, and what makes a return
+# count is the gateway's own signature and the status call it triggers, never the session.
+@bp.route("/checkout/return/<token>", methods=["GET", "POST"], endpoint="returned")
+@bp.route("/checkout/fail/<token>", methods=["GET", "POST"], endpoint="failed")
+@csrf.exempt
 def returned(token: str):
     via = "failUrl" if request.endpoint == "checkout.failed" else "returnUrl"
     try:
-        payment = service.handle_return(token, request.args.get("orderId", ""), via)
+        payment = service.handle_return(token, _params(), via)
     except UnknownPayment as exc:
         abort(404, str(exc))
     except ReturnMismatch as exc:
-        abort(400, str(exc))
+        abort(403, str(exc))
     except PaymentError as exc:
         flash(str(exc), "warning")
         payment = service.payment_by_token(token)
     return redirect(url_for("checkout.order", token=payment.order.token), 303)
+
+
+@bp.route("/payments/<provider>/callback", methods=["GET", "POST"], endpoint="callback")
+@csrf.exempt
+def callback(provider: str):
+    if provider not in PROVIDERS:
+        abort(404)
+    try:
+        service.handle_callback(provider, _params())
+    except ForgedNotification as exc:
+        return str(exc) + "\n", 403, {"Content-Type": "text/plain; charset=utf-8"}
+    except PaymentUnavailable:
+        # Not acknowledged: the gateway will deliver it again, by then we may reach its API.
+        return "status unavailable, retry later\n", 503, {"Content-Type": "text/plain"}
+    return "OK\n", 200, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+def _params() -> dict[str, str]:
+    """Query string and form body as one flat mapping (first value of each name)."""
+    return {key: request.values.get(key, "") for key in request.values}
 
 
 @bp.get("/orders/<token>")
@@ -97,7 +127,7 @@ def order(token: str):
 def retry(token: str):
     found = orders.find_by_token(token) or abort(404, _("We do not know this order."))
     try:
-        payment = service.retry(found)
+        payment = service.retry(found, request.remote_addr or "")
     except PaymentError as exc:
         flash(str(exc), "error")
         return redirect(url_for("checkout.order", token=token), 303)

@@ -23,3 +23,7 @@ class ReturnMismatch(PaymentError):
 
 class RetryNotAllowed(PaymentError):
     """The order is not in a state where a new attempt makes sense."""
+
+
+class ForgedNotification(PaymentError):
+    """A callback whose signature does not verify: nothing is changed."""

@@ -1,4 +1,4 @@
-"""Builds the configured gateway client for a provider key; the only place that reads config."""
+"""Configuration -> gateway clients: the only place that knows which keys each provider reads."""
 
 from __future__ import annotations
 
@@ -6,15 +6,34 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 
-from shop.config import rbs_api_url
+from shop.config import api_url
 from shop.payments.gateways.base import ExchangeObserver, Gateway
+from shop.payments.gateways.payneteasy import PaynetEasyClient
 from shop.payments.gateways.rbs import RbsClient
+
+PROVIDERS = ("rbs", "payneteasy")
 
 
 def enabled_providers() -> list[str]:
-    """Provider keys from PAYMENT_PROVIDERS, in the configured order."""
+    """Provider keys from PAYMENT_PROVIDERS, in the configured order, unknown ones refused."""
     raw = str(current_app.config["PAYMENT_PROVIDERS"])
-    return [key.strip() for key in raw.split(",") if key.strip()]
+    keys = [key.strip().lower() for key in raw.split(",") if key.strip()]
+    unknown = [key for key in keys if key not in PROVIDERS]
+    if unknown or not keys:
+        raise LookupError(f"PAYMENT_PROVIDERS={raw!r}: choose from {', '.join(PROVIDERS)}")
+    return keys
+
+
+def provider_setting(provider: str, name: str) -> object:
+    """A per-provider key such as RBS_TWO_STAGE or PAYNETEASY_TWO_STAGE."""
+    return current_app.config.get(f"{provider.upper()}_{name}")
+
+
+def callbacks_enabled(provider: str) -> bool:
+    """Ask for server callbacks only when they can be verified (RBS needs its key)."""
+    if provider == "rbs":
+        return bool(current_app.config.get("RBS_CALLBACK_KEY"))
+    return bool(current_app.config.get("PAYNETEASY_CALLBACKS", True))
 
 
 def _timeout() -> tuple[float, float]:
@@ -27,9 +46,20 @@ def gateway_for(provider: str, observer: ExchangeObserver | None = None) -> Gate
     config = current_app.config
     if provider == "rbs":
         return RbsClient(
-            rbs_api_url(config),
+            api_url(config, "rbs"),
             config["RBS_USERNAME"],
             config["RBS_PASSWORD"],
+            timeout=_timeout(),
+            observer=observer,
+            callback_key=config.get("RBS_CALLBACK_KEY") or "",
+        )
+    if provider == "payneteasy":
+        return PaynetEasyClient(
+            api_url(config, "payneteasy"),
+            endpoint_id=str(config["PAYNETEASY_ENDPOINT_ID"]),
+            group_id=str(config.get("PAYNETEASY_ENDPOINT_GROUP_ID") or ""),
+            login=config["PAYNETEASY_LOGIN"],
+            control_key=config["PAYNETEASY_CONTROL_KEY"],
             timeout=_timeout(),
             observer=observer,
         )
@@ -44,10 +74,7 @@ def origin_of(url: str) -> str:
 
 def payment_page_origins(provider: str) -> frozenset[str]:
     """Origins the buyer may be sent to: the API's own, plus any configured extra ones."""
-    config = current_app.config
-    if provider == "rbs":
-        extra = str(config.get("RBS_PAYMENT_PAGE_ORIGINS") or "")
-        origins = {origin_of(rbs_api_url(config))}
-        origins.update(origin_of(item.strip()) for item in extra.split(",") if item.strip())
-        return frozenset(origins)
-    raise LookupError(f"unknown payment provider {provider!r}")
+    extra = str(provider_setting(provider, "PAYMENT_PAGE_ORIGINS") or "")
+    origins = {origin_of(api_url(current_app.config, provider))}
+    origins.update(origin_of(item.strip()) for item in extra.split(",") if item.strip())
+    return frozenset(origins)

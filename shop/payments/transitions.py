@@ -8,6 +8,7 @@ from sqlalchemy import update
 
 from shop.extensions import db
 from shop.models import Payment, utcnow
+from shop.money import Currency
 from shop.payments import events
 from shop.payments.gateways.base import GatewayStatus, Outcome
 from shop.payments.states import PaymentState, next_state
@@ -16,6 +17,16 @@ log = logging.getLogger(__name__)
 
 # Legacy RBS test stands still report the old rouble code 810 for RUB orders.
 _EQUIVALENT_CURRENCIES = {"810": "643"}
+
+
+def _numeric_currency(code: str) -> str:
+    """Gateways name currencies either way ("643", "RUB"); compare them as numeric codes."""
+    code = _EQUIVALENT_CURRENCIES.get(code, code)
+    try:
+        return Currency.from_code(code).numeric
+    except ValueError:
+        return code
+
 
 _BY_OUTCOME = {
     Outcome.CREATED: PaymentState.AWAITING_PAYMENT,
@@ -85,7 +96,7 @@ def transition(payment: Payment, target: PaymentState, step: int, why: str) -> b
 
 
 def _mismatch(payment: Payment, status: GatewayStatus) -> str:
-    currency = _EQUIVALENT_CURRENCIES.get(status.currency, status.currency)
+    currency = _numeric_currency(status.currency)
     if status.amount != payment.amount:
         return f"amount mismatch: gateway {status.amount}, order {payment.amount}"
     if currency != payment.currency:

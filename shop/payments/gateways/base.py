@@ -25,12 +25,21 @@ class Outcome(StrEnum):
 
 
 @dataclass(frozen=True)
+class PaymentRef:
+    """How a gateway finds one payment: the shop's number, and the gateway's id once known."""
+
+    order_number: str
+    gateway_order_id: str | None = None
+
+
+@dataclass(frozen=True)
 class RegisterRequest:
-    """Everything needed to register one payment attempt."""
+    """Everything needed to register one payment attempt, in every gateway's terms."""
 
     order_number: str
     amount: int
     currency: str
+    currency_alpha: str
     return_url: str
     fail_url: str
     description: str
@@ -38,6 +47,9 @@ class RegisterRequest:
     email: str
     session_timeout_secs: int
     two_stage: bool = False
+    callback_url: str = ""
+    customer_name: str = ""
+    client_ip: str = ""
 
 
 @dataclass(frozen=True)
@@ -85,15 +97,29 @@ ExchangeObserver = Callable[[Exchange], None]
 
 
 class Gateway(Protocol):
-    """What the payment service needs from any provider."""
+    """What the payment service needs from any provider; nothing provider-specific leaks out."""
 
     name: str
 
-    def register(self, request: RegisterRequest) -> Registration: ...
+    def register(self, request: RegisterRequest) -> Registration:
+        """Register one attempt; GatewayUnavailable means the outcome is unknown."""
+        ...
 
-    def status(self, gateway_order_id: str) -> GatewayStatus: ...
+    def status(self, ref: PaymentRef) -> GatewayStatus:
+        """The gateway's verified view of a payment, by its id or, lacking one, our number."""
+        ...
 
-    def status_by_order_number(self, order_number: str) -> GatewayStatus: ...
+    def return_is_genuine(self, params: Mapping[str, str], ref: PaymentRef) -> bool:
+        """Whether what the buyer's browser brought back belongs to this payment."""
+        ...
+
+    def callback_ref(self, params: Mapping[str, str]) -> PaymentRef | None:
+        """Which payment a server callback speaks of, or None when it names none."""
+        ...
+
+    def callback_is_genuine(self, params: Mapping[str, str]) -> bool:
+        """Whether a callback is signed by the gateway (fails closed without a key)."""
+        ...
 
 
 def mask(params: Mapping[str, str], secret_names: frozenset[str]) -> dict[str, str]:

@@ -2,33 +2,28 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
-import logging
-import time
 from collections.abc import Mapping
 from urllib.parse import urljoin
 
 import requests
-from requests.adapters import HTTPAdapter
-from urllib3.util.retry import Retry
 
 from shop.payments.gateways.base import (
-    Exchange,
     ExchangeObserver,
     GatewayStatus,
     Outcome,
+    PaymentRef,
     RegisterRequest,
     Registration,
-    mask,
 )
 from shop.payments.gateways.errors import (
     GatewayOrderNotFound,
     GatewayProtocolError,
     GatewayRejected,
-    GatewayUnavailable,
 )
-
-log = logging.getLogger(__name__)
+from shop.payments.gateways.transport import Transport
 
 SECRET_PARAMS = frozenset({"password", "token"})
 EXPIRED_ACTION_CODE = -2007
@@ -43,24 +38,6 @@ _SIMPLE_OUTCOMES = {
     7: Outcome.PROCESSING,
     8: Outcome.PROCESSING,
 }
-
-
-def _idempotent_session() -> requests.Session:
-    """A session that retries connection failures and 502/503/504: only for calls safe to repeat."""
-    retry = Retry(
-        total=2,
-        connect=2,
-        read=0,
-        status=2,
-        status_forcelist=(502, 503, 504),
-        allowed_methods=frozenset({"POST", "GET"}),
-        backoff_factor=0.2,
-        raise_on_status=False,
-    )
-    session = requests.Session()
-    session.mount("http://", HTTPAdapter(max_retries=retry))
-    session.mount("https://", HTTPAdapter(max_retries=retry))
-    return session
 
 
 def error_code(body: Mapping[str, object]) -> int:
@@ -95,83 +72,74 @@ class RbsClient:
         *,
         timeout: tuple[float, float] = (3.05, 10.0),
         observer: ExchangeObserver | None = None,
+        callback_key: str = "",
     ) -> None:
         self.base_url = base_url.rstrip("/") + "/"
         self._credentials = {"userName": username, "password": password}
-        self.timeout = timeout
-        self.observer = observer
-        self._once = requests.Session()
-        self._repeatable = _idempotent_session()
+        self._callback_key = callback_key
+        self._http = Transport("rbs", SECRET_PARAMS, timeout, observer)
 
     def register(self, request: RegisterRequest) -> Registration:
         """Register an order (register.do or registerPreAuth.do); never retried blindly."""
         method = "registerPreAuth.do" if request.two_stage else "register.do"
-        body = self._call(method, _register_params(request), self._once)
+        body = self._call(method, _register_params(request), repeatable=False)
         order_id, form_url = body.get("orderId"), body.get("formUrl")
         if not isinstance(order_id, str) or not isinstance(form_url, str) or not order_id:
             raise GatewayProtocolError("The payment gateway did not return an order id and page.")
         return Registration(gateway_order_id=order_id, form_url=form_url)
 
-    def status(self, gateway_order_id: str) -> GatewayStatus:
-        """Ask getOrderStatusExtended.do what happened to the gateway's order."""
-        return self._status({"orderId": gateway_order_id})
-
-    def status_by_order_number(self, order_number: str) -> GatewayStatus:
-        """Look an order up by the shop's own number: how an unknown registration is resolved."""
-        return self._status({"orderNumber": order_number})
-
-    def _status(self, params: dict[str, str]) -> GatewayStatus:
-        body = self._call("getOrderStatusExtended.do", params, self._repeatable)
+    def status(self, ref: PaymentRef) -> GatewayStatus:
+        """getOrderStatusExtended.do by orderId, or by orderNumber while the id is unknown."""
+        if ref.gateway_order_id:
+            params = {"orderId": ref.gateway_order_id}
+        else:
+            params = {"orderNumber": ref.order_number}
+        body = self._call("getOrderStatusExtended.do", params, repeatable=True)
         return parse_status(body)
 
-    def _call(
-        self, method: str, params: dict[str, str], session: requests.Session
-    ) -> Mapping[str, object]:
-        url = urljoin(self.base_url, method)
-        data = {**self._credentials, **params}
-        started = time.monotonic()
-        response: requests.Response | None = None
-        try:
-            response = session.post(url, data=data, timeout=self.timeout)
-            body = _decode(response)
-            code = error_code(body)
-            if code != 0:
-                message = str(body.get("errorMessage") or body.get("ErrorMessage") or "")
-                error = GatewayOrderNotFound if code == ORDER_NOT_FOUND else GatewayRejected
-                raise error(message or f"errorCode {code}", code=str(code))
-            return body
-        except requests.Timeout as exc:
-            raise GatewayUnavailable("The payment gateway did not answer in time.") from exc
-        except requests.RequestException as exc:
-            raise GatewayUnavailable("The payment gateway could not be reached.") from exc
-        finally:
-            self._report(method, data, response, started)
+    def return_is_genuine(self, params: Mapping[str, str], ref: PaymentRef) -> bool:
+        """The return carries only orderId: it must be this payment's (it proves nothing else)."""
+        returned, expected = params.get("orderId", ""), ref.gateway_order_id or ""
+        return bool(expected) and hmac.compare_digest(returned.encode(), expected.encode())
 
-    def _report(
-        self,
-        method: str,
-        data: dict[str, str],
-        response: requests.Response | None,
-        started: float,
-    ) -> None:
-        duration_ms = int((time.monotonic() - started) * 1000)
-        status = response.status_code if response is not None else None
-        log.info("rbs call method=%s http_status=%s duration_ms=%s", method, status, duration_ms)
-        if self.observer is None:
-            return
-        self.observer(
-            Exchange(
-                endpoint=method,
-                request=mask(data, SECRET_PARAMS),
-                response_text=response.text[:4000] if response is not None else "",
-                http_status=status,
-                duration_ms=duration_ms,
-            )
+    def callback_ref(self, params: Mapping[str, str]) -> PaymentRef | None:
+        """Callbacks name the order by mdOrder and orderNumber."""
+        number, md_order = params.get("orderNumber", ""), params.get("mdOrder", "")
+        return PaymentRef(number, md_order or None) if number or md_order else None
+
+    def callback_is_genuine(self, params: Mapping[str, str]) -> bool:
+        """HMAC-SHA256 checksum over every other parameter; no key configured, no trust."""
+        received = params.get("checksum", "")
+        if not self._callback_key or not received:
+            return False
+        expected = callback_checksum(params, self._callback_key)
+        return hmac.compare_digest(received.upper().encode(), expected.encode())
+
+    def _call(self, method: str, params: dict[str, str], *, repeatable: bool) -> Mapping:
+        """POST one API method; a non-zero errorCode becomes GatewayRejected."""
+        data = {**self._credentials, **params}
+        response = self._http.post(
+            urljoin(self.base_url, method), method, data, repeatable=repeatable
         )
+        body = _decode(response)
+        code = error_code(body)
+        if code != 0:
+            message = str(body.get("errorMessage") or body.get("ErrorMessage") or "")
+            error = GatewayOrderNotFound if code == ORDER_NOT_FOUND else GatewayRejected
+            raise error(message or f"errorCode {code}", code=str(code))
+        return body
+
+
+def callback_checksum(params: Mapping[str, str], key: str) -> str:
+    """name;value; for every parameter but checksum and sign_alias, sorted, HMAC-SHA256, hex."""
+    signed = {k: v for k, v in params.items() if k not in {"checksum", "sign_alias"}}
+    text = "".join(f"{name};{signed[name]};" for name in sorted(signed))
+    digest = hmac.new(key.encode(), text.encode(), hashlib.sha256).hexdigest()
+    return digest.upper()
 
 
 def _register_params(request: RegisterRequest) -> dict[str, str]:
-    return {
+    params = {
         "orderNumber": request.order_number,
         "amount": str(request.amount),
         "currency": request.currency,
@@ -182,20 +150,13 @@ def _register_params(request: RegisterRequest) -> dict[str, str]:
         "email": request.email,
         "sessionTimeoutSecs": str(request.session_timeout_secs),
     }
+    if request.callback_url:
+        params["dynamicCallbackUrl"] = request.callback_url
+    return params
 
 
 def _decode(response: requests.Response) -> Mapping[str, object]:
-    """Turn an HTTP answer into the JSON object the API promises, or raise."""
-    if response.status_code >= 500:
-        raise GatewayUnavailable(
-            f"The payment gateway failed (HTTP {response.status_code}).",
-            http_status=response.status_code,
-        )
-    if response.status_code != 200:
-        raise GatewayProtocolError(
-            f"The payment gateway answered HTTP {response.status_code}.",
-            http_status=response.status_code,
-        )
+    """Turn a 200 answer into the JSON object the API promises, or raise."""
     try:
         body = json.loads(response.text)
     except ValueError as exc:

@@ -31,6 +31,9 @@ def new_attempt(order: Order, provider: str) -> Payment:
         currency=order.currency,
     )
     db.session.add(payment)
+    if attempt == 1:
+        lines = sum(line.quantity for line in order.lines)
+        events.record(payment, "note", 1, f"Buy: {lines} item(s), total {order.total} minor units")
     events.record(payment, "note", 2, f"attempt {attempt} via {provider}")
     db.session.commit()
     return payment

@@ -17,6 +17,12 @@ DEFAULTS: dict[str, str] = {
     "SANDBOX_RBS_USERNAME": "redirect-shop-api",
     "SANDBOX_RBS_PASSWORD": "sandbox-demo-password",
     "SANDBOX_MERCHANT": "redirect-shop",
+    "SANDBOX_PAYNETEASY_ENDPOINT_ID": "4242",
+    "SANDBOX_PAYNETEASY_ENDPOINT_GROUP_ID": "4343",
+    "SANDBOX_PAYNETEASY_LOGIN": "redirect-shop",
+    "SANDBOX_PAYNETEASY_CONTROL_KEY": "5A1C7E3B-0D2F-4B8E-9C61-SANDBOX00001",
+    "SANDBOX_PAYNETEASY_CALLBACK_DELAYS": "0,1,2,4,8",  # seconds before each callback attempt
+    "SANDBOX_PAYNETEASY_CALLBACKS": "auto",  # "manual": only via the sandbox control endpoint
 }
 
 
@@ -40,7 +46,7 @@ def load_config(test_config: dict[str, Any] | None) -> dict[str, Any]:
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the sandbox app, standalone or to mount under /sandbox."""
-    from shop.sandbox import acs, api, errors, hosted
+    from shop.sandbox import acs, api, errors, hosted, payneteasy
     from shop.sandbox.models import db
 
     app = Flask(__name__, instance_path=str(INSTANCE_DIR), static_folder="static")
@@ -50,6 +56,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(hosted.bp)
     app.register_blueprint(acs.bp)
+    payneteasy.init_app(app)
     errors.register_error_handlers(app)
     with app.app_context():
         db.create_all()

@@ -1,0 +1,103 @@
+"""Validate a sale-form or preauth-form request, field by field, before its control."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from shop.sandbox.payneteasy.amounts import parse_amount
+from shop.sandbox.payneteasy.wire import validation_error
+
+REQUIRED = ("client_orderid", "order_desc", "amount", "currency", "email", "control")
+_CURRENCY = re.compile(r"^[A-Za-z]{3}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+URL_LIMIT = 1024
+
+
+@dataclass(frozen=True)
+class FormRequest:
+    """A well-formed payment form request; its control is checked separately."""
+
+    client_orderid: str
+    description: str
+    amount: int
+    currency: str
+    email: str
+    control: str
+    redirect_url: str | None
+    redirect_success_url: str | None
+    redirect_fail_url: str | None
+    server_callback_url: str | None
+    notify_url: str | None
+    merchant_data: str | None
+    phone: str
+    ipaddress: str
+
+
+def parse_form_request(params: Mapping[str, str]) -> FormRequest:
+    """Check the mandatory fields and formats; raise a validation-error for the first bad one."""
+    for name in REQUIRED:
+        if not params.get(name):
+            raise validation_error(f"Missing required field: {name}")
+    client_orderid = params["client_orderid"]
+    if len(client_orderid) > 128:
+        raise validation_error("client_orderid is longer than 128 characters")
+    amount = parse_amount(params["amount"])
+    if amount is None:
+        raise validation_error("Invalid amount: a positive number with at most 2 decimals")
+    if not _CURRENCY.match(params["currency"]):
+        raise validation_error("Invalid currency: three letters, e.g. RUB")
+    if len(params["email"]) > 100 or not _EMAIL.match(params["email"]):
+        raise validation_error("Invalid email")
+    _require_redirect(params)
+    _limit(params, "order_desc", 65535)
+    _limit(params, "merchant_data", 4096)
+    return FormRequest(
+        client_orderid=client_orderid,
+        description=params["order_desc"],
+        amount=amount,
+        currency=params["currency"].upper(),
+        email=params["email"],
+        control=params["control"],
+        redirect_url=optional_url(params, "redirect_url"),
+        redirect_success_url=optional_url(params, "redirect_success_url"),
+        redirect_fail_url=optional_url(params, "redirect_fail_url"),
+        server_callback_url=optional_url(params, "server_callback_url"),
+        notify_url=optional_url(params, "notify_url"),
+        merchant_data=params.get("merchant_data") or None,
+        phone=params.get("phone", "")[:32],
+        ipaddress=params.get("ipaddress", "")[:45],
+    )
+
+
+def _limit(params: Mapping[str, str], name: str, limit: int) -> None:
+    """Refuse a free-text field longer than the gateway keeps."""
+    if len(params.get(name, "")) > limit:
+        raise validation_error(f"{name} is longer than {limit} characters")
+
+
+def _require_redirect(params: Mapping[str, str]) -> None:
+    """Demand redirect_url, or both redirect_success_url and redirect_fail_url."""
+    both = params.get("redirect_success_url") and params.get("redirect_fail_url")
+    if not params.get("redirect_url") and not both:
+        raise validation_error(
+            "Missing required field: redirect_url (or redirect_success_url and redirect_fail_url)"
+        )
+
+
+def optional_url(params: Mapping[str, str], name: str) -> str | None:
+    """Accept an absolute http(s) URL or nothing: a relative one would strand the payer."""
+    raw = params.get(name, "")
+    if not raw:
+        return None
+    try:
+        parts = urlsplit(raw)
+        absolute = parts.scheme in ("http", "https") and bool(parts.hostname)
+        _ = parts.port  # raises on a port out of range
+    except ValueError:
+        absolute = False
+    if not absolute or len(raw) > URL_LIMIT:
+        raise validation_error(f"Invalid {name}: an absolute http(s) URL is required")
+    return raw

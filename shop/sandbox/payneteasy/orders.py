@@ -1,0 +1,157 @@
+"""Order state changes of the payment form: create, card attempt, 3-D Secure, cancel, finalize."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from shop.sandbox.card_form import CardInput
+from shop.sandbox.cards import payment_system
+from shop.sandbox.lifecycle import now_s
+from shop.sandbox.models import db
+from shop.sandbox.payneteasy import callbacks
+from shop.sandbox.payneteasy.form_request import FormRequest
+from shop.sandbox.payneteasy.models import PaynetOrder, PaynetStatus, TxType, stage_of
+from shop.sandbox.payneteasy.outcomes import Decision, Outcome
+from shop.sandbox.payneteasy.wire import DUPLICATE_ORDER, validation_error
+
+log = logging.getLogger(__name__)
+
+FIRST_ORDER_ID = 1788082
+STAGE_3DS = "3d_validating"
+
+
+def find(paynet_id: int) -> PaynetOrder | None:
+    """Fetch an order by the gateway's id."""
+    return db.session.get(PaynetOrder, paynet_id)
+
+
+def find_by_client_orderid(client_orderid: str) -> PaynetOrder | None:
+    """Fetch an order by the merchant's id (unique in this sandbox)."""
+    query = db.select(PaynetOrder).filter_by(client_orderid=client_orderid)
+    return db.session.execute(query).scalar_one_or_none()
+
+
+def find_by_token(token: str) -> PaynetOrder | None:
+    """Fetch the order behind a hosted form URL."""
+    query = db.select(PaynetOrder).filter_by(form_token=token)
+    return db.session.execute(query).scalar_one_or_none()
+
+
+def create(request: FormRequest, endpoint: str, tx_type: TxType) -> PaynetOrder:
+    """Store a new order in processing/*_init; a client_orderid seen before is refused."""
+    for _ in range(3):
+        if find_by_client_orderid(request.client_orderid) is not None:
+            break
+        order = _new_order(request, endpoint, tx_type)
+        db.session.add(order)
+        try:
+            db.session.commit()
+        except IntegrityError:  # a concurrent request took the id or the client_orderid
+            db.session.rollback()
+            continue
+        log.info("form order %s client_orderid=%s", order.paynet_id, order.client_orderid)
+        return order
+    raise validation_error("Duplicate client_orderid for this endpoint", DUPLICATE_ORDER)
+
+
+def _new_order(request: FormRequest, endpoint: str, tx_type: TxType) -> PaynetOrder:
+    """Build the row of a new order with the next sequential gateway id."""
+    last = db.session.execute(select(func.max(PaynetOrder.paynet_id))).scalar()
+    return PaynetOrder(
+        paynet_id=(last or FIRST_ORDER_ID - 1) + 1,
+        endpoint=endpoint,
+        client_orderid=request.client_orderid,
+        form_token=secrets.token_urlsafe(24),
+        initial_type=tx_type,
+        amount=request.amount,
+        currency=request.currency,
+        email=request.email,
+        description=request.description,
+        phone=request.phone,
+        ipaddress=request.ipaddress,
+        merchant_data=request.merchant_data,
+        redirect_url=request.redirect_url,
+        redirect_success_url=request.redirect_success_url,
+        redirect_fail_url=request.redirect_fail_url,
+        server_callback_url=request.server_callback_url,
+        notify_url=request.notify_url,
+        created_at=now_s(),
+        last_type=tx_type,
+        status=PaynetStatus.PROCESSING,
+        stage=stage_of(tx_type, "init"),
+        tx_amount=request.amount,
+    )
+
+
+def awaits_card(order: PaynetOrder) -> bool:
+    """Tell whether the hosted form still takes a card."""
+    return order.status == PaynetStatus.PROCESSING and order.stage.endswith("_init")
+
+
+def awaits_3ds(order: PaynetOrder) -> bool:
+    """Tell whether the payer is on the 3-D Secure page."""
+    return order.status == PaynetStatus.PROCESSING and order.stage.endswith(STAGE_3DS)
+
+
+def pay(order: PaynetOrder, card: CardInput, decision: Decision) -> None:
+    """Record the masked card and the acquirer's answer on an order awaiting a card."""
+    if not awaits_card(order):
+        return
+    order.bin, order.last_four = card.pan[:6], card.pan[-4:]
+    order.card_type = payment_system(card.pan)
+    order.cardholder_name = card.cardholder_name
+    order.exp_year, order.exp_month = card.expiration[:4], card.expiration[4:]
+    log.info(
+        "card order=%s bin=%s last4=%s outcome=%s",
+        order.paynet_id,
+        order.bin,
+        order.last_four,
+        decision.outcome,
+    )
+    if decision.outcome is Outcome.THREE_DS:
+        order.stage = stage_of(TxType(order.initial_type), STAGE_3DS)
+        db.session.commit()
+        return
+    conclude(order, decision)
+
+
+def answer_3ds(order: PaynetOrder, decision: Decision) -> None:
+    """Close the 3-D Secure step with the acquirer's answer."""
+    if awaits_3ds(order):
+        conclude(order, decision)
+
+
+def cancel(order: PaynetOrder, decision: Decision) -> None:
+    """Decline an order the payer gave up on, on the form or the 3-D Secure page."""
+    if awaits_card(order) or awaits_3ds(order):
+        conclude(order, decision)
+
+
+def finalize(order: PaynetOrder, decision: Decision) -> bool:
+    """Turn an order stuck in unknown final (sandbox control); False if it was not unknown."""
+    if order.status != PaynetStatus.UNKNOWN:
+        return False
+    conclude(order, decision)
+    return True
+
+
+def conclude(order: PaynetOrder, decision: Decision) -> None:
+    """Apply the initial transaction's result, persist it, then send its callback."""
+    tx_type = TxType(order.initial_type)
+    if decision.outcome is Outcome.APPROVE:
+        order.status, order.approved_amount = PaynetStatus.APPROVED, order.amount
+        order.error_message, order.error_code = "", ""
+    elif decision.outcome is Outcome.UNKNOWN:
+        order.status = PaynetStatus.UNKNOWN
+    else:
+        order.status = PaynetStatus.DECLINED
+        order.error_message, order.error_code = decision.error_message, decision.error_code
+    order.stage = stage_of(tx_type, order.status)
+    db.session.commit()
+    log.info("order %s %s/%s", order.paynet_id, tx_type, order.status)
+    if order.is_final:
+        callbacks.on_result(order)

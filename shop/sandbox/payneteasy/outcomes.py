@@ -1,0 +1,86 @@
+"""The public sandbox rule: any Luhn-valid number, the CVV decides what the issuer does."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+THREE_DS_PASSWORD = "hint"  # noqa: S105 - the public sandbox 3-D Secure password
+
+
+class Outcome(StrEnum):
+    """What the simulated acquirer does with a card attempt."""
+
+    APPROVE = "approve"
+    THREE_DS = "3ds"
+    UNKNOWN = "unknown"
+    DECLINE = "decline"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """An acquirer answer with the error the payer and the merchant see."""
+
+    outcome: Outcome
+    error_message: str = ""
+    error_code: str = ""
+
+
+@dataclass(frozen=True)
+class CvvRule:
+    """One row of the CVV table shown on the hosted form."""
+
+    cvvs: tuple[str, ...]
+    decision: Decision
+    behaviour: str
+
+
+APPROVED = Decision(Outcome.APPROVE)
+DECLINED = Decision(Outcome.DECLINE, "Declined", "100")
+THREE_DS_FAILED = Decision(Outcome.DECLINE, "3-D Secure authentication failed", "105")
+CANCELLED = Decision(Outcome.DECLINE, "Cancelled by payer", "110")
+
+CVV_RULES: tuple[CvvRule, ...] = (
+    CvvRule(("123", "1234"), APPROVED, "Approved"),
+    CvvRule(("321",), Decision(Outcome.THREE_DS), "3-D Secure page: password hint approves"),
+    CvvRule(("111",), APPROVED, "Approved without 3-D Secure"),
+    CvvRule(("217",), Decision(Outcome.UNKNOWN), "Status unknown (acquirer network problem)"),
+    CvvRule(("101",), Decision(Outcome.DECLINE, "Expired card", "101"), "Declined: expired card"),
+    CvvRule(
+        ("116",),
+        Decision(Outcome.DECLINE, "Insufficient funds", "116"),
+        "Declined: insufficient funds",
+    ),
+    CvvRule(
+        ("119",),
+        Decision(Outcome.DECLINE, "Transaction not permitted to cardholder", "119"),
+        "Declined: transaction not permitted to cardholder",
+    ),
+    CvvRule(
+        ("209",),
+        Decision(Outcome.DECLINE, "Pick-up, stolen card", "209"),
+        "Declined: pick-up, stolen card",
+    ),
+)
+_BY_CVV = {cvv: rule.decision for rule in CVV_RULES for cvv in rule.cvvs}
+
+
+def decide(cvv: str) -> Decision:
+    """Pick the acquirer's answer from the CVV; any CVV not in the table is declined."""
+    return _BY_CVV.get(cvv, DECLINED)
+
+
+def decide_three_ds(password: str) -> Decision:
+    """Answer the 3-D Secure page: only the published password passes."""
+    return APPROVED if password.strip() == THREE_DS_PASSWORD else THREE_DS_FAILED
+
+
+def luhn_valid(number: str) -> bool:
+    """Check the card number's Luhn digit, as any real acquirer does first."""
+    if not number.isdigit():
+        return False
+    total = 0
+    for index, char in enumerate(reversed(number)):
+        digit = int(char) * (2 if index % 2 else 1)
+        total += digit - 9 if digit > 9 else digit
+    return total % 10 == 0

@@ -1,0 +1,94 @@
+"""Sandbox-only control endpoints (not part of the PaynetEasy API), for tests and workshops.
+
+POST /paynet/sandbox/orders/<paynet_order_id>/callback
+    Send the server callback of the order's latest result now, one attempt, in the background.
+    202 {"queued": true, "url": ...}; 409 if the order is not final or has no callback URL.
+    This is how callbacks go out when SANDBOX_PAYNETEASY_CALLBACKS is "manual".
+POST /paynet/sandbox/orders/<paynet_order_id>/finalize   (form field status=approved|declined)
+    Turn an order left in `unknown` (CVV 217) final; the usual callback logic then applies.
+    200 {"status": ...}; 400 for another status; 409 if the order is not in `unknown`.
+GET  /paynet/sandbox/orders/<paynet_order_id>/callbacks
+    The recorded delivery attempts of the order's callbacks, oldest first, as a JSON list.
+Every endpoint answers 404 {"error": ...} for an unknown order.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+
+from shop.sandbox.models import db
+from shop.sandbox.payneteasy import callbacks, orders
+from shop.sandbox.payneteasy.models import CallbackAttempt
+from shop.sandbox.payneteasy.outcomes import APPROVED, DECLINED, Decision
+
+bp = Blueprint("sandbox_payneteasy_control", __name__)
+
+ORDER = "/paynet/sandbox/orders/<int:paynet_order_id>"
+FINAL_CHOICES: dict[str, Decision] = {"approved": APPROVED, "declined": DECLINED}
+
+
+def _answer(body: Any, status: int) -> Response:
+    """Answer JSON with the given status."""
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+def _missing() -> Response:
+    """The 404 of every control endpoint."""
+    return _answer({"error": "Order not found"}, 404)
+
+
+@bp.post(f"{ORDER}/callback")
+def send_callback(paynet_order_id: int) -> Response:
+    """Send the callback of the latest final result once, without waiting for it."""
+    order = orders.find(paynet_order_id)
+    if order is None:
+        return _missing()
+    if not order.is_final:
+        return _answer({"error": f"Order is {order.status}: callbacks are for final results"}, 409)
+    url = callbacks.send_now(order)
+    if url is None:
+        return _answer({"error": "The order has no callback URL for its latest result"}, 409)
+    return _answer({"queued": True, "url": url}, 202)
+
+
+@bp.post(f"{ORDER}/finalize")
+def finalize(paynet_order_id: int) -> Response:
+    """Finish an order stuck in unknown as approved or declined."""
+    order = orders.find(paynet_order_id)
+    if order is None:
+        return _missing()
+    decision = FINAL_CHOICES.get(request.form.get("status", "").strip())
+    if decision is None:
+        return _answer({"error": "status must be approved or declined"}, 400)
+    if not orders.finalize(order, decision):
+        return _answer({"error": f"Order is {order.status}, not unknown"}, 409)
+    return _answer({"status": order.status, "order_stage": order.stage}, 200)
+
+
+@bp.get(f"{ORDER}/callbacks")
+def attempts(paynet_order_id: int) -> Response:
+    """List the callback delivery attempts of the order."""
+    if orders.find(paynet_order_id) is None:
+        return _missing()
+    query = (
+        db.select(CallbackAttempt).filter_by(paynet_id=paynet_order_id).order_by(CallbackAttempt.id)
+    )
+    rows = db.session.execute(query).scalars()
+    return _answer([_attempt_json(row) for row in rows], 200)
+
+
+def _attempt_json(row: CallbackAttempt) -> dict[str, Any]:
+    """One attempt as JSON."""
+    return {
+        "event": row.event,
+        "trigger": row.trigger,
+        "attempt": row.attempt,
+        "url": row.url,
+        "http_status": row.http_status,
+        "error": row.error,
+        "at": row.at,
+    }

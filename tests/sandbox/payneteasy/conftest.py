@@ -1,0 +1,236 @@
+"""Fixtures for the PaynetEasy simulator: API calls with valid controls, the hosted form, and a
+real loopback HTTP receiver for server callbacks."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote_plus, urlsplit
+
+import pytest
+from flask import Flask, request
+from flask.testing import FlaskClient
+from werkzeug.serving import make_server
+from werkzeug.test import TestResponse
+
+from shop.sandbox import create_app
+
+KEY = "5A1C7E3B-0D2F-4B8E-9C61-SANDBOX00001"
+LOGIN = "redirect-shop"
+ENDPOINT = "4242"
+GROUP = "4343"
+GOOD_PAN = "4444555566661111"
+FUTURE_EXPIRY = "12/39"
+SUCCESS = "https://shop.example/pay/success?token=abc"
+FAIL = "https://shop.example/pay/fail?token=abc"
+BACK = "https://shop.example/pay/back?token=abc"
+
+
+def sha1(*parts: str) -> str:
+    """The test's own SHA-1 (independent of the code under test)."""
+    return hashlib.sha1("".join(parts).encode(), usedforsecurity=False).hexdigest()
+
+
+def parse_body(text: str) -> list[tuple[str, str]]:
+    """Parse `key=value\\n&key=value\\n`, insisting on the newline after every value."""
+    pairs = []
+    for line in text.split("&"):
+        assert line.endswith("\n"), f"value without trailing newline: {line!r}"
+        key, _, value = line[:-1].partition("=")
+        pairs.append((key, unquote_plus(value)))
+    return pairs
+
+
+def path_of(url: str) -> str:
+    """Turn an absolute sandbox URL into what the test client requests."""
+    parts = urlsplit(url)
+    return f"{parts.path}?{parts.query}" if parts.query else parts.path
+
+
+@pytest.fixture
+def app(db_path: Path, clock: Any) -> Iterator[Flask]:
+    app = create_app(
+        {
+            "TESTING": True,
+            "SANDBOX_DATABASE_URL": f"sqlite:///{db_path}",
+            "SANDBOX_CLOCK": clock,
+            "SANDBOX_PAYNETEASY_CALLBACK_DELAYS": "0,0.05,0.05",
+        }
+    )
+    yield app
+    from shop.sandbox.models import db
+    from shop.sandbox.payneteasy import delivery
+
+    delivery.shutdown(app)
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def call(client: FlaskClient) -> Callable[..., dict[str, str]]:
+    """POST a command; assert HTTP 200 and the wire format; return the fields."""
+
+    def send(command: str, data: dict[str, str], url_id: str = ENDPOINT) -> dict[str, str]:
+        response = client.post(f"/paynet/api/v2/{command}/{url_id}", data=data)
+        assert response.status_code == 200
+        assert response.headers["Content-Type"] == "text/html;charset=utf-8"
+        return dict(parse_body(response.get_data(as_text=True)))
+
+    return send
+
+
+def form_params(url_id: str = ENDPOINT, **overrides: str) -> dict[str, str]:
+    """A valid sale-form body; the control is recomputed unless given."""
+    params = {
+        "client_orderid": uuid.uuid4().hex[:20],
+        "order_desc": "Two mugs",
+        "amount": "10.42",
+        "currency": "RUB",
+        "email": "john.smith@example.com",
+        "address1": "1 Main St",
+        "city": "Riga",
+        "zip_code": "1010",
+        "country": "LV",
+        "phone": "+31201112233",
+        "ipaddress": "203.0.113.7",
+        "redirect_url": BACK,
+        "redirect_success_url": SUCCESS,
+        "redirect_fail_url": FAIL,
+        **overrides,
+    }
+    if "control" not in overrides:
+        minor = str(int(Decimal(params["amount"]) * 100))
+        params["control"] = sha1(url_id, params["client_orderid"], minor, params["email"], KEY)
+    return params
+
+
+@pytest.fixture
+def open_order(call: Callable[..., dict[str, str]]) -> Callable[..., dict[str, str]]:
+    """Run sale-form (or preauth-form) successfully; return the response fields."""
+
+    def make(command: str = "sale-form", **overrides: str) -> dict[str, str]:
+        fields = call(command, form_params(**overrides))
+        assert fields["type"] == "async-form-response", fields
+        return fields
+
+    return make
+
+
+@pytest.fixture
+def pay(client: FlaskClient) -> Callable[..., TestResponse]:
+    """Submit the hosted form behind a redirect-url."""
+
+    def submit(
+        order: dict[str, str], cvv: str = "123", pan: str = GOOD_PAN, expiry: str = FUTURE_EXPIRY
+    ) -> TestResponse:
+        form = {"pan": pan, "expiry": expiry, "cvv": cvv, "cardholder": "Test Holder"}
+        return client.post(path_of(order["redirect-url"]), data=form)
+
+    return submit
+
+
+def status_params(order: dict[str, str], **overrides: str) -> dict[str, str]:
+    """A valid status body for an order from open_order."""
+    params = {
+        "login": LOGIN,
+        "client_orderid": order["merchant-order-id"],
+        "orderid": order["paynet-order-id"],
+        **overrides,
+    }
+    if "control" not in overrides:
+        params["control"] = sha1(params["login"], params["client_orderid"], params["orderid"], KEY)
+    return params
+
+
+@pytest.fixture
+def status(call: Callable[..., dict[str, str]]) -> Callable[[dict[str, str]], dict[str, str]]:
+    """Query the status of an order; assert it is a status-response."""
+
+    def query(order: dict[str, str]) -> dict[str, str]:
+        fields = call("status", status_params(order))
+        assert fields["type"] == "status-response", fields
+        return fields
+
+    return query
+
+
+def money_params(
+    order: dict[str, str], amount: str | None = None, currency: str = "RUB", **overrides: str
+) -> dict[str, str]:
+    """A valid capture/return body; amount and currency are signed only when amount is sent."""
+    params = {
+        "login": LOGIN,
+        "client_orderid": order["merchant-order-id"],
+        "orderid": order["paynet-order-id"],
+    }
+    money = ""
+    if amount is not None:
+        params |= {"amount": amount, "currency": currency}
+        money = f"{int(Decimal(amount) * 100)}{currency}"
+    params["control"] = sha1(LOGIN, params["client_orderid"], params["orderid"], money, KEY)
+    return {**params, **overrides}
+
+
+@dataclass
+class Receiver:
+    """A loopback HTTP server that records callback hits and fails the first ones."""
+
+    url: str
+    fail_first: int = 0
+    hits: list[dict[str, str]] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def wait_for(self, count: int, timeout: float = 5.0) -> list[dict[str, str]]:
+        """Poll until count hits arrived (bounded), then return them."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                if len(self.hits) >= count:
+                    return list(self.hits)
+            time.sleep(0.01)
+        with self.lock:
+            return list(self.hits)
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    hook = Flask("callback_receiver")
+    box: dict[str, Receiver] = {}
+
+    @hook.get("/cb")
+    def callback() -> tuple[str, int]:
+        target = box["receiver"]
+        with target.lock:
+            target.hits.append({**request.args.to_dict(), "_query": request.query_string.decode()})
+            failing = len(target.hits) <= target.fail_first
+        return ("nope", 500) if failing else ("OK", 200)
+
+    server = make_server("127.0.0.1", 0, hook, threaded=True)
+    box["receiver"] = Receiver(url=f"http://127.0.0.1:{server.server_port}/cb?shop_token=s3cr3t")
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
+    thread.start()
+    yield box["receiver"]
+    server.shutdown()
+    server.server_close()
+    thread.join(5)
+
+
+def wait_attempts(
+    client: FlaskClient, paynet_id: str, count: int, timeout: float = 5.0
+) -> list[dict[str, Any]]:
+    """Poll the control endpoint until count delivery attempts are recorded (bounded)."""
+    deadline = time.monotonic() + timeout
+    rows: list[dict[str, Any]] = []
+    while time.monotonic() < deadline:
+        rows = client.get(f"/paynet/sandbox/orders/{paynet_id}/callbacks").get_json()
+        if len(rows) >= count:
+            return rows
+        time.sleep(0.02)
+    return rows

@@ -18,12 +18,14 @@ from shop import create_app
 from shop.catalog.demo import seed_products
 from shop.extensions import db
 from shop.models import Product
+from shop.sandbox.payneteasy import delivery
 
 CARD_APPROVE = "4111 1111 1111 1111"
 CARD_3DS = "5555 5555 5555 5599"
 CARD_NO_3DS = "4444 5555 1111 3333"
 CARD_DECLINE = "5168 4948 9505 5780"
 CARD_NO_FUNDS = "4000 0000 0000 9995"
+PNE_CARD = "4444 5555 6666 1111"
 
 
 class Clock:
@@ -72,9 +74,25 @@ class LiveShop:
         with self.app.app_context():
             return db.session.execute(db.select(Product.id).filter_by(slug=slug)).scalar_one()
 
+    def sandbox(self) -> Flask:
+        """The mounted sandbox app (its own config and tables)."""
+        return self.app.wsgi_app.mounts["/sandbox"]
+
     def stop(self) -> None:
+        # Stop the sandbox's callback threads first: they call this very server.
+        delivery.shutdown(self.sandbox())
         self._server.shutdown()
         self._server.server_close()
+
+    def wait_for(self, predicate, seconds: float = 5.0) -> bool:
+        """Poll a condition on the shop's database (a callback arrives on its own time)."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            with self.app.app_context():
+                if predicate():
+                    return True
+            time.sleep(0.05)
+        return False
 
 
 def start_live_shop(tmp_path: Path, **overrides: object) -> LiveShop:
@@ -148,10 +166,39 @@ class Buyer:
         action = unescape(_form_action(challenge_page.text, "card-form"))
         return self.http.post(urljoin(challenge_page.url, action), data={"code": code}, timeout=10)
 
+    def pay_payneteasy(self, form_url: str, cvv: str, pan: str = PNE_CARD) -> requests.Response:
+        """Fill PaynetEasy's hosted form; stops at the page that carries the final redirect."""
+        page = self.http.get(form_url, timeout=10)
+        action = unescape(_form_action(page.text, "card-form"))
+        card = {"pan": pan, "expiry": "12/30", "cvv": cvv, "cardholder": "ADA LOVELACE"}
+        return self.http.post(urljoin(page.url, action), data=card, timeout=10)
+
+    def answer_3ds_password(self, page: requests.Response, password: str) -> requests.Response:
+        action = unescape(_form_action(page.text, "card-form"))
+        return self.http.post(urljoin(page.url, action), data={"password": password}, timeout=10)
+
+    def follow_final_redirect(self, page: requests.Response, **tamper: str) -> requests.Response:
+        """Do what the auto-submitting form does: POST its fields to the shop, cross-site."""
+        action, fields = final_redirect(page.text)
+        fields.update(tamper)
+        # A real cross-site POST carries no SameSite=Lax cookie; prove the shop needs none.
+        return requests.post(action, data=fields, timeout=10)
+
     def cancel(self, form_url: str) -> requests.Response:
         page = self.http.get(form_url, timeout=10)
         action = unescape(_form_action(page.text, "cancel"))
         return self.http.post(urljoin(page.url, action), timeout=10)
+
+
+_HIDDEN_INPUT = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
+
+
+def final_redirect(html: str) -> tuple[str, dict[str, str]]:
+    """The action and the hidden fields of the gateway's auto-submitting final redirect form."""
+    action = unescape(_form_action(html, "final-redirect"))
+    fields = {unescape(k): unescape(v) for k, v in _HIDDEN_INPUT.findall(html)}
+    assert "control" in fields, "no final redirect on the page"
+    return action, fields
 
 
 def _form_action(html: str, css_class: str) -> str:

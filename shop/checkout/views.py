@@ -79,6 +79,7 @@ def _to_payment_page(order: Order, provider: str | None):
 @csrf.exempt
 def returned(token: str):
     via = "failUrl" if request.endpoint == "checkout.failed" else "returnUrl"
+    via += " (cross-site POST)" if request.method == "POST" else ""
     try:
         payment = service.handle_return(token, _params(), via)
     except UnknownPayment as exc:

@@ -13,7 +13,12 @@ from shop.models import Order, Payment
 from shop.money import Currency
 from shop.payments import events
 from shop.payments.gateways.base import RegisterRequest
-from shop.payments.registry import origin_of, payment_page_origins, provider_setting
+from shop.payments.registry import (
+    callbacks_enabled,
+    origin_of,
+    payment_page_origins,
+    provider_setting,
+)
 
 
 def new_attempt(order: Order, provider: str) -> Payment:
@@ -74,6 +79,6 @@ def shop_path(endpoint: str, **values: str) -> str:
 
 
 def _callback_url(base: str, provider: str) -> str:
-    if not provider_setting(provider, "CALLBACKS"):
+    if not callbacks_enabled(provider):
         return ""
     return base + shop_path("checkout.callback", provider=provider)

@@ -1,0 +1,109 @@
+"""RBS callback notifications at the shop: signed ones trigger a status call, others nothing."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from shop.extensions import db
+from shop.models import Payment, PaymentEvent
+from shop.payments.gateways.rbs import callback_checksum
+from tests.support import CARD_APPROVE, Buyer, start_live_shop
+
+KEY = "callback-test-key"
+
+
+@pytest.fixture
+def shop(tmp_path):
+    live = start_live_shop(tmp_path, RBS_CALLBACK_KEY=KEY)
+    yield live
+    live.stop()
+
+
+def paid_at_gateway_without_return(shop) -> Payment:
+    """The buyer pays and closes the tab: the shop never sees the return."""
+    buyer = Buyer(shop)
+    buyer.add("canvas-tote")
+    form_url = buyer.checkout().headers["Location"]
+    page = buyer.http.get(form_url, timeout=5)
+    assert page.status_code == 200
+    action = form_url  # the card form posts back to the page's own URL
+    card = {"pan": CARD_APPROVE, "expiry": "12/30", "cvc": "123", "cardholder": "ADA"}
+    finished = buyer.http.post(action, data=card, timeout=5, allow_redirects=False)
+    assert finished.status_code in {302, 303}
+    buyer.close()
+    return the_payment(shop)
+
+
+def the_payment(shop) -> Payment:
+    with shop.app.app_context():
+        payment = db.session.execute(db.select(Payment)).scalar_one()
+        _ = payment.events
+        return payment
+
+
+def callback(shop, params: dict[str, str]) -> requests.Response:
+    return requests.get(f"{shop.url}/payments/rbs/callback", params=params, timeout=5)
+
+
+def notification(payment: Payment) -> dict[str, str]:
+    return {
+        "mdOrder": payment.gateway_order_id,
+        "orderNumber": payment.merchant_order_number,
+        "operation": "deposited",
+        "status": "1",
+    }
+
+
+def test_registration_asks_for_callbacks_when_a_key_is_configured(shop):
+    payment = paid_at_gateway_without_return(shop)
+    register = next(e for e in payment.events if e.endpoint == "register.do")
+    assert f'"dynamicCallbackUrl": "{shop.url}/payments/rbs/callback"' in register.request_body
+
+
+def test_signed_callback_settles_a_payment_whose_buyer_never_returned(shop):
+    payment = paid_at_gateway_without_return(shop)
+    assert payment.state == "awaiting_payment"
+    params = notification(payment)
+
+    answer = callback(shop, {**params, "checksum": callback_checksum(params, KEY)})
+
+    assert answer.status_code == 200
+    paid = the_payment(shop)
+    assert paid.state == "paid"
+    kinds = [(e.kind, e.endpoint) for e in paid.events]
+    assert ("callback", None) in kinds and ("gateway_call", "getOrderStatusExtended.do") in kinds
+
+
+@pytest.mark.parametrize("checksum", ["", "0" * 64, "WRONG"])
+def test_unsigned_or_badly_signed_callbacks_are_refused(shop, checksum):
+    payment = paid_at_gateway_without_return(shop)
+    params = notification(payment)
+    if checksum:
+        params["checksum"] = checksum
+
+    assert callback(shop, params).status_code == 403
+    assert the_payment(shop).state == "awaiting_payment"
+
+
+def test_callbacks_fail_closed_without_a_key(live_shop):
+    params = {"mdOrder": "x", "orderNumber": "y", "operation": "deposited", "status": "1"}
+    answer = callback(live_shop, {**params, "checksum": callback_checksum(params, "")})
+    assert answer.status_code == 403
+
+
+def test_a_callback_payload_cannot_claim_what_the_gateway_does_not_say(shop):
+    buyer = Buyer(shop)
+    buyer.add("canvas-tote")
+    buyer.checkout()
+    buyer.close()
+    payment = the_payment(shop)  # registered, never paid
+    params = notification(payment)
+
+    answer = callback(shop, {**params, "checksum": callback_checksum(params, KEY)})
+
+    assert answer.status_code == 200
+    assert the_payment(shop).state == "awaiting_payment"
+    with shop.app.app_context():
+        paid = db.select(PaymentEvent).filter_by(to_state="paid")
+        assert db.session.execute(paid).first() is None

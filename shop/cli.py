@@ -1,9 +1,11 @@
-"""Flask commands: create the database and seed the demo catalog."""
+"""Flask commands: create the database, seed the demo catalog, reconcile payments, staff."""
 
 from __future__ import annotations
 
 import click
 from flask import Flask
+from flask.cli import AppGroup
+from werkzeug.security import generate_password_hash
 
 from shop.catalog.demo import seed_products
 from shop.extensions import db
@@ -16,3 +18,23 @@ def register(app: Flask) -> None:
         db.create_all()
         added = seed_products()
         click.echo(f"database ready; {added} demo products added")
+
+    payments = AppGroup("payments", help="Payment maintenance.")
+    app.cli.add_command(payments)
+
+    @payments.command("sync")
+    def sync() -> None:
+        """Ask the gateway about every waiting payment; safe from cron every minute."""
+        from shop.payments.reconcile import sync as run_sync
+
+        report = run_sync()
+        click.echo(
+            f"checked {report.checked}, changed {report.changed}, "
+            f"abandoned {report.abandoned}, gateway unreachable {report.unreachable}"
+        )
+
+    @app.cli.command("hash-password")
+    @click.password_option()
+    def hash_password(password: str) -> None:
+        """Print the hash to put in ADMIN_PASSWORD_HASH (the password itself is never stored)."""
+        click.echo(generate_password_hash(password))

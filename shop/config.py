@@ -38,22 +38,39 @@ DEFAULTS: dict[str, object] = {
     "GATEWAY_TIMEOUT": 10.0,
     "GATEWAY_CONNECT_TIMEOUT": 3.05,
     "PAYMENT_UNKNOWN_AFTER_SECS": None,
+    "PAYMENT_ABANDON_AFTER_SECS": 86400,
     "RBS_PAYMENT_PAGE_ORIGINS": "",
     "SANDBOX_MOUNT": True,
+    "ADMIN_USERNAME": "admin",
+    "ADMIN_PASSWORD_HASH": "",
+    "ADMIN_SIGNIN_LIMIT": 5,
 }
 
 # Keys that hold secrets: masked wherever configuration or requests could be printed.
 SECRET_KEYS = frozenset(
-    {"SECRET_KEY", "RBS_PASSWORD", "RBS_CALLBACK_KEY", "PAYNETEASY_CONTROL_KEY"}
+    {
+        "SECRET_KEY",
+        "RBS_PASSWORD",
+        "RBS_CALLBACK_KEY",
+        "PAYNETEASY_CONTROL_KEY",
+        "ADMIN_PASSWORD_HASH",
+    }
 )
+# The staff password of the offline demo, accepted only while every gateway is the sandbox.
+DEMO_ADMIN_PASSWORD = "demo-admin"  # noqa: S105
 
 _BOOLEAN_KEYS = frozenset(
     {"RBS_TWO_STAGE", "PAYNETEASY_TWO_STAGE", "PAYNETEASY_CALLBACKS", "SANDBOX_MOUNT"}
 )
 _FLOAT_KEYS = frozenset(
-    {"GATEWAY_TIMEOUT", "GATEWAY_CONNECT_TIMEOUT", "PAYMENT_UNKNOWN_AFTER_SECS"}
+    {
+        "GATEWAY_TIMEOUT",
+        "GATEWAY_CONNECT_TIMEOUT",
+        "PAYMENT_UNKNOWN_AFTER_SECS",
+        "PAYMENT_ABANDON_AFTER_SECS",
+    }
 )
-_INT_KEYS = frozenset({"RBS_SESSION_TIMEOUT_SECS"})
+_INT_KEYS = frozenset({"RBS_SESSION_TIMEOUT_SECS", "ADMIN_SIGNIN_LIMIT"})
 
 
 def _coerce(key: str, raw: str) -> object:

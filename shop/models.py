@@ -113,6 +113,11 @@ class Payment(db.Model):
     form_url: Mapped[str | None] = mapped_column(String(512))
     amount: Mapped[int] = mapped_column(Integer)
     currency: Mapped[str] = mapped_column(String(3))
+    # The money ledger, from the gateway's own totals where it reports them, else from the
+    # shop's verified operations. Minor units.
+    authorized_amount: Mapped[int] = mapped_column(Integer, default=0)
+    captured_amount: Mapped[int] = mapped_column(Integer, default=0)
+    refunded_amount: Mapped[int] = mapped_column(Integer, default=0)
     state: Mapped[PaymentState] = mapped_column(String(24), default=PaymentState.PENDING)
     action_code: Mapped[str | None] = mapped_column(String(16))
     action_description: Mapped[str | None] = mapped_column(String(255))
@@ -123,6 +128,18 @@ class Payment(db.Model):
     events: Mapped[list[PaymentEvent]] = relationship(
         back_populates="payment", cascade="all, delete-orphan", order_by="PaymentEvent.id"
     )
+
+    @property
+    def refundable_amount(self) -> int:
+        return max(self.captured_amount - self.refunded_amount, 0)
+
+
+class SignInFailure(db.Model):
+    """A failed staff sign-in, kept in the database so every worker sees the same limit."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
 class PaymentEvent(db.Model):

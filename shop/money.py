@@ -44,6 +44,18 @@ def format_money(minor: int, currency: Currency, locale: str) -> str:
     return format_currency(to_major(minor, currency), currency.alpha, locale=locale)
 
 
+def parse_major(text: str, currency: Currency) -> int:
+    """'123.45' typed by a person -> 12345 minor units; anything inexact is refused."""
+    try:
+        value = Decimal(text.strip().replace(",", "."))
+    except ArithmeticError as exc:
+        raise ValueError(f"not an amount: {text!r}") from exc
+    minor = value.scaleb(currency.exponent)
+    if not value.is_finite() or minor != minor.to_integral_value() or minor < 0:
+        raise ValueError(f"not an amount in {currency.alpha}: {text!r}")
+    return int(minor)
+
+
 def format_major(minor: int, currency: Currency) -> str:
     """Major units with a dot and fixed decimals, as wire formats that want '100.00' expect."""
     return f"{to_major(minor, currency):.{currency.exponent}f}"

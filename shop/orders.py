@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
 
 from shop.cart.service import CartView
 from shop.extensions import db
-from shop.models import Order, OrderLine
+from shop.models import Order, OrderLine, Payment
 from shop.money import Currency
 
 
@@ -67,3 +68,25 @@ def create_order(cart: CartView, name: str, email: str, checkout_key: str) -> tu
             raise
         return existing, False
     return order, True
+
+
+def search_orders(query: str = "", state: str = "", limit: int = 200) -> list[Order]:
+    """Orders for staff, newest first: by order number, email, or any gateway reference."""
+    select = db.select(Order).order_by(Order.id.desc()).limit(limit)
+    query = query.strip()
+    if query:
+        like = f"%{query}%"
+        by_payment = db.select(Payment.order_id).where(
+            or_(
+                Payment.merchant_order_number.ilike(like),
+                Payment.gateway_order_id.ilike(like),
+            )
+        )
+        conditions = [Order.email.ilike(like), Order.id.in_(by_payment)]
+        number = query.upper().removeprefix("RS")
+        if number.isdigit():
+            conditions.append(Order.id == int(number))
+        select = select.where(or_(*conditions))
+    found = list(db.session.execute(select).scalars())
+    # The order's state is derived from its payments; filtering here keeps one definition.
+    return [order for order in found if not state or order.state == state]

@@ -206,3 +206,19 @@ def _form_action(html: str, css_class: str) -> str:
         if css_class in classes.split():
             return action
     raise AssertionError(f"no form of class {css_class!r} on the page")
+
+
+class Staff(Buyer):
+    """Someone from the shop's back office, signed in with the demo credentials."""
+
+    def sign_in(self, password: str = "demo-admin") -> requests.Response:
+        token = self.csrf("/admin/login")
+        data = {"csrf_token": token, "username": "admin", "password": password}
+        return self.post("/admin/login", data)
+
+    def act(self, order_token: str, action: str, amount: str = "") -> requests.Response:
+        page = self.get(f"/admin/orders/{order_token}")
+        token = _CSRF.search(page.text)
+        assert token, "no action form on the order page"
+        data = {"csrf_token": token.group(1), "amount": amount}
+        return self.post(f"/admin/orders/{order_token}/{action}", data)

@@ -44,7 +44,7 @@ def test_paid_example_parses_to_deposited():
     assert status.outcome is Outcome.DEPOSITED
     assert (status.amount, status.currency, status.order_number) == (550000, "643", "837")
     assert status.masked_pan == "411111**1111"
-    assert status.deposited_amount == 550000
+    assert (status.captured_amount, status.refunded_amount) == (550000, 0)
 
 
 def test_expired_example_parses_to_expired():

@@ -7,6 +7,7 @@ import secrets
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
 
 from shop import orders
 from shop.cart import service as cart
@@ -33,7 +34,7 @@ PROVIDER_LABELS = {"rbs": _l("Bank card (RBS)"), "payneteasy": _l("Bank card (Pa
 def _checkout_form() -> CheckoutForm:
     form = CheckoutForm()
     providers = enabled_providers()
-    form.provider.choices = [(key, PROVIDER_LABELS.get(key, key)) for key in providers]
+    form.provider.choices = [SelectChoice(key, PROVIDER_LABELS.get(key, key)) for key in providers]
     if len(providers) == 1 or not form.provider.data:
         form.provider.data = providers[0]
     if not form.checkout_key.data:

@@ -27,3 +27,11 @@ class RetryNotAllowed(PaymentError):
 
 class ForgedNotification(PaymentError):
     """A callback whose signature does not verify: nothing is changed."""
+
+
+class OperationNotAllowed(PaymentError):
+    """A back-office action the payment's state does not allow; nothing was sent."""
+
+
+class OperationUnconfirmed(PaymentError):
+    """The gateway took the request but its status does not show the result yet."""

@@ -18,6 +18,7 @@ STEPS: dict[int, str] = {
     8: "Gateway processes the payment",
     9: "Buyer returns to the shop",
     10: "Shop verifies the status",
+    11: "After the sale: capture, release, refund",
 }
 
 

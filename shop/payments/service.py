@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from datetime import UTC
 
-from flask import current_app
 from flask_babel import gettext as _
 
 from shop.extensions import db
-from shop.models import Order, Payment, utcnow
+from shop.models import Order, Payment
 from shop.payments import events
 from shop.payments.attempts import is_gateway_page, new_attempt, register_request
 from shop.payments.errors import (
@@ -26,8 +24,9 @@ from shop.payments.errors import (
     ReturnMismatch,
     UnknownPayment,
 )
-from shop.payments.gateways.base import Outcome, PaymentRef
-from shop.payments.gateways.errors import GatewayError, GatewayOrderNotFound, GatewayRejected
+from shop.payments.gateways.base import PaymentRef
+from shop.payments.gateways.errors import GatewayError, GatewayRejected
+from shop.payments.recovery import ref_of, resolve_unknown_registration
 from shop.payments.registry import enabled_providers, gateway_for
 from shop.payments.states import PaymentState
 from shop.payments.transitions import apply_status, transition
@@ -81,10 +80,10 @@ def retry(order: Order, client_ip: str = "") -> Payment:
 def refresh(payment: Payment, step: int = 10) -> Payment:
     """Ask the gateway what happened and apply it; the only way a payment's state moves."""
     if not payment.gateway_order_id:
-        return _resolve_unknown_registration(payment, step)
+        return resolve_unknown_registration(payment, step)
     gateway = gateway_for(payment.provider, events.exchange_recorder(payment, step=step))
     try:
-        status = gateway.status(_ref(payment))
+        status = gateway.status(ref_of(payment))
     except GatewayError as exc:
         events.record(payment, "note", step, f"status unknown: {exc}")
         db.session.commit()
@@ -103,7 +102,7 @@ def handle_return(payment_token: str, params: Mapping[str, str], via: str) -> Pa
     """A buyer came back from the payment page: check it is this payment's, then verify."""
     payment = payment_by_token(payment_token)
     gateway = gateway_for(payment.provider)
-    if not gateway.return_is_genuine(params, _ref(payment)):
+    if not gateway.return_is_genuine(params, ref_of(payment)):
         events.record(payment, "return", 9, f"forged or foreign return via {via} ignored")
         db.session.commit()
         raise ReturnMismatch(_("This return does not belong to this payment."))
@@ -155,10 +154,6 @@ def needs_checking(payment: Payment | None) -> bool:
     }
 
 
-def _ref(payment: Payment) -> PaymentRef:
-    return PaymentRef(payment.merchant_order_number, payment.gateway_order_id)
-
-
 def _find(provider: str, ref: PaymentRef) -> Payment | None:
     query = db.select(Payment).filter_by(provider=provider)
     if ref.gateway_order_id:
@@ -170,46 +165,3 @@ def _find(provider: str, ref: PaymentRef) -> Payment | None:
     return db.session.execute(
         query.filter_by(merchant_order_number=ref.order_number)
     ).scalar_one_or_none()
-
-
-def _resolve_unknown_registration(payment: Payment, step: int) -> Payment:
-    """Find out whether a registration that got no answer happened, by our own order number.
-
-    Registering again blindly could create a second payable order; so the gateway is
-    asked first, and only "no such order" makes the attempt retryable.
-    """
-    if payment.state != PaymentState.PENDING or not _unknown_for_long_enough(payment):
-        return payment
-    gateway = gateway_for(payment.provider, events.exchange_recorder(payment, step=step))
-    try:
-        status = gateway.status(_ref(payment))
-    except GatewayOrderNotFound:
-        transition(payment, PaymentState.REGISTRATION_FAILED, step, "gateway has no such order")
-        db.session.commit()
-        return payment
-    except GatewayError as exc:
-        events.record(payment, "note", step, f"registration still unknown: {exc}")
-        db.session.commit()
-        raise PaymentUnavailable(
-            _("We could not reach the payment service yet. Your order is saved.")
-        ) from exc
-    payment.gateway_order_id = status.gateway_order_id or None
-    if status.outcome in {Outcome.CREATED, Outcome.PROCESSING}:
-        # Registered, but its payment page address was lost with the answer: that order
-        # will expire unpaid at the gateway, and the buyer may start a new attempt.
-        transition(payment, PaymentState.REGISTRATION_FAILED, step, "page address lost")
-        db.session.commit()
-        return payment
-    db.session.commit()
-    apply_status(payment, status, step)
-    return payment
-
-
-def _unknown_for_long_enough(payment: Payment) -> bool:
-    """A registration may still be in flight in another request until its timeouts ran out."""
-    config = current_app.config
-    grace = config.get("PAYMENT_UNKNOWN_AFTER_SECS")
-    if grace is None:
-        grace = float(config["GATEWAY_CONNECT_TIMEOUT"]) + float(config["GATEWAY_TIMEOUT"]) + 2
-    created = payment.created_at.replace(tzinfo=payment.created_at.tzinfo or UTC)
-    return (utcnow() - created).total_seconds() >= float(grace)

@@ -46,8 +46,10 @@ def reported_state(payment: Payment, status: GatewayStatus) -> tuple[PaymentStat
     if mismatch:
         return PaymentState.NEEDS_REVIEW, mismatch
     state = _BY_OUTCOME[status.outcome]
-    if status.outcome in {Outcome.DEPOSITED, Outcome.REFUNDED} and status.refunded_amount:
-        full = status.refunded_amount >= payment.amount
+    refunded = _reported_or(status.refunded_amount, payment.refunded_amount)
+    if status.outcome in {Outcome.DEPOSITED, Outcome.REFUNDED} and refunded > 0:
+        captured = _reported_or(status.captured_amount, payment.captured_amount) or payment.amount
+        full = refunded >= captured
         state = PaymentState.REFUNDED if full else PaymentState.PARTIALLY_REFUNDED
     why = f"gateway says {status.outcome}"
     if status.action_code:
@@ -55,9 +57,28 @@ def reported_state(payment: Payment, status: GatewayStatus) -> tuple[PaymentStat
     return state, why
 
 
+def _reported_or(reported: int | None, ledger: int) -> int:
+    return ledger if reported is None else reported
+
+
+def update_ledger(payment: Payment, status: GatewayStatus) -> None:
+    """Take the gateway's running totals where it reports them; a one-stage payment's
+    approval is also its capture."""
+    if status.outcome is Outcome.DEPOSITED and status.captured_amount is None:
+        payment.captured_amount = payment.captured_amount or payment.amount
+    if status.outcome in {Outcome.AUTHORIZED, Outcome.DEPOSITED}:
+        payment.authorized_amount = payment.authorized_amount or payment.amount
+    for name in ("authorized_amount", "captured_amount", "refunded_amount"):
+        reported = getattr(status, name)
+        if reported is not None and reported != getattr(payment, name):
+            setattr(payment, name, reported)
+
+
 def apply_status(payment: Payment, status: GatewayStatus, step: int) -> bool:
     """Apply a verified gateway status; True when the state changed."""
     target, why = reported_state(payment, status)
+    if target is not PaymentState.NEEDS_REVIEW:
+        update_ledger(payment, status)
     if status.masked_pan and payment.masked_pan != status.masked_pan:
         payment.masked_pan = status.masked_pan
     payment.action_code = status.action_code or payment.action_code
@@ -97,9 +118,9 @@ def transition(payment: Payment, target: PaymentState, step: int, why: str) -> b
 
 def _mismatch(payment: Payment, status: GatewayStatus) -> str:
     currency = _numeric_currency(status.currency)
-    if status.amount != payment.amount:
+    if status.amount is not None and status.amount != payment.amount:
         return f"amount mismatch: gateway {status.amount}, order {payment.amount}"
-    if currency != payment.currency:
+    if status.currency and currency != payment.currency:
         return f"currency mismatch: gateway {status.currency}, order {payment.currency}"
     if status.order_number and status.order_number != payment.merchant_order_number:
         return "order number mismatch"

@@ -66,15 +66,20 @@ class GatewayStatus:
 
     outcome: Outcome
     order_number: str
-    amount: int
+    # The order's amount as the gateway knows it; None when the answer is about a later
+    # transaction (a capture or a return) and does not restate it.
+    amount: int | None
     currency: str
     gateway_order_id: str = ""
     action_code: str = ""
     action_description: str = ""
     masked_pan: str = ""
-    approved_amount: int = 0
-    deposited_amount: int = 0
-    refunded_amount: int = 0
+    # Running totals, where the gateway reports them (None: it does not say).
+    authorized_amount: int | None = None
+    captured_amount: int | None = None
+    refunded_amount: int | None = None
+    # The amount of the latest operation (a capture or one return), where reported.
+    operation_amount: int | None = None
     raw: Mapping[str, object] = field(default_factory=dict)
 
 
@@ -111,6 +116,18 @@ class Gateway(Protocol):
 
     def return_is_genuine(self, params: Mapping[str, str], ref: PaymentRef) -> bool:
         """Whether what the buyer's browser brought back belongs to this payment."""
+        ...
+
+    def capture(self, ref: PaymentRef, amount: int, currency: str) -> None:
+        """Capture (part of) a hold; a partial capture releases the rest."""
+        ...
+
+    def release(self, ref: PaymentRef) -> None:
+        """Release a hold (or void a payment the gateway still allows to void)."""
+        ...
+
+    def refund(self, ref: PaymentRef, amount: int, currency: str) -> None:
+        """Return part or all of what was captured; several refunds may follow each other."""
         ...
 
     def callback_ref(self, params: Mapping[str, str]) -> PaymentRef | None:

@@ -61,6 +61,14 @@ def status_control(login: str, client_orderid: str, orderid: str, key: str) -> s
     return sha1_hex(login, client_orderid, orderid, key)
 
 
+def operation_control(
+    login: str, client_orderid: str, orderid: str, amount_minor: int | None, currency: str, key: str
+) -> str:
+    """capture / return: amount and currency are signed only when an amount is sent."""
+    money = (str(amount_minor), currency) if amount_minor is not None else ()
+    return sha1_hex(login, client_orderid, orderid, *money, key)
+
+
 def redirect_control(status: str, orderid: str, client_orderid: str, key: str) -> str:
     """Final redirect and server callback: status + orderid + client_orderid."""
     return sha1_hex(status, orderid, client_orderid, key)
@@ -151,6 +159,32 @@ class PaynetEasyClient:
             raise GatewayProtocolError("The payment gateway sent an unexpected status answer.")
         return parse_status(body)
 
+    def capture(self, ref: PaymentRef, amount: int, currency: str) -> None:
+        """capture of an approved preauth, with the amount always stated."""
+        self._operation("capture", ref, amount, currency)
+
+    def release(self, ref: PaymentRef) -> None:
+        """return without an amount: a cancel for a preauth, a full reversal for a sale."""
+        self._operation("return", ref, None, "")
+
+    def refund(self, ref: PaymentRef, amount: int, currency: str) -> None:
+        """return with an amount: a (partial) reversal; returns add up at the gateway."""
+        self._operation("return", ref, amount, currency)
+
+    def _operation(self, command: str, ref: PaymentRef, amount: int | None, currency: str):
+        orderid = ref.gateway_order_id or ""
+        data = {"login": self.login, "client_orderid": ref.order_number, "orderid": orderid}
+        if amount is not None:
+            data.update(amount=major_units(amount), currency=currency)
+        if command == "return":
+            data["comment"] = "refund requested by shop staff"
+        data["control"] = operation_control(
+            self.login, ref.order_number, orderid, amount, currency, self._key
+        )
+        body = self._call(command, data, False)
+        if body.get("type") != "async-response":
+            raise GatewayProtocolError(f"The payment gateway did not accept the {command}.")
+
     def return_is_genuine(self, params: Mapping[str, str], ref: PaymentRef) -> bool:
         """The final redirect must be signed and name this very payment."""
         if params.get("client_orderid", "") != ref.order_number:
@@ -219,20 +253,38 @@ def outcome_of(transaction_type: str, status: str) -> Outcome:
     raise GatewayProtocolError(f"Unknown status {transaction_type}/{status} from the gateway.")
 
 
+def _totals(transaction_type: str, approved: bool, amount: int) -> dict[str, int | None]:
+    """What one transaction's status says about the running totals (returns only a delta)."""
+    if not approved:
+        return {}
+    if transaction_type == "sale":
+        return {"authorized_amount": amount, "captured_amount": amount}
+    if transaction_type == "preauth":
+        return {"authorized_amount": amount, "captured_amount": 0}
+    if transaction_type == "capture":
+        return {"captured_amount": amount}
+    return {}
+
+
 def parse_status(body: Mapping[str, str]) -> GatewayStatus:
-    """Normalize a status-response; the amount counts only for the order's first transaction."""
+    """Normalize a status-response. It describes the latest transaction on the order, so its
+    amount is the order's amount only for the first one (sale or preauth)."""
     transaction_type = body.get("transaction-type") or "sale"
-    outcome = outcome_of(transaction_type, body.get("status", ""))
+    status = body.get("status", "")
+    outcome = outcome_of(transaction_type, status)
     amount_text = body.get("amount", "")
     if not amount_text:
         raise GatewayProtocolError("The gateway's status lacks an amount.")
     amount = minor_units(amount_text)
+    first = transaction_type in {"sale", "preauth"}
     last_four = body.get("last-four-digits", "")
     return GatewayStatus(
         outcome=outcome,
         order_number=body.get("merchant-order-id", ""),
-        amount=amount,
-        currency=body.get("currency", ""),
+        amount=amount if first else None,
+        currency=body.get("currency", "") if first else "",
+        operation_amount=None if first else amount,
+        **_totals(transaction_type, status == "approved", amount),
         gateway_order_id=body.get("paynet-order-id", ""),
         action_code=body.get("error-code", ""),
         action_description=body.get("error-message", ""),

@@ -97,6 +97,18 @@ class RbsClient:
         body = self._call("getOrderStatusExtended.do", params, repeatable=True)
         return parse_status(body)
 
+    def capture(self, ref: PaymentRef, amount: int, currency: str) -> None:
+        """deposit.do with the exact amount (never 0, which would mean "everything")."""
+        self._call("deposit.do", {**_order(ref), "amount": str(amount)}, repeatable=False)
+
+    def release(self, ref: PaymentRef) -> None:
+        """reverse.do: the gateway allows it once, for a hold or a fresh one-stage payment."""
+        self._call("reverse.do", _order(ref), repeatable=False)
+
+    def refund(self, ref: PaymentRef, amount: int, currency: str) -> None:
+        """refund.do; the gateway refuses more than what is still deposited."""
+        self._call("refund.do", {**_order(ref), "amount": str(amount)}, repeatable=False)
+
     def return_is_genuine(self, params: Mapping[str, str], ref: PaymentRef) -> bool:
         """The return carries only orderId: it must be this payment's (it proves nothing else)."""
         returned, expected = params.get("orderId", ""), ref.gateway_order_id or ""
@@ -128,6 +140,12 @@ class RbsClient:
             error = GatewayOrderNotFound if code == ORDER_NOT_FOUND else GatewayRejected
             raise error(message or f"errorCode {code}", code=str(code))
         return body
+
+
+def _order(ref: PaymentRef) -> dict[str, str]:
+    if ref.gateway_order_id:
+        return {"orderId": ref.gateway_order_id}
+    return {"orderNumber": ref.order_number}
 
 
 def callback_checksum(params: Mapping[str, str], key: str) -> str:
@@ -193,6 +211,8 @@ def parse_status(body: Mapping[str, object]) -> GatewayStatus:
     amounts = amounts if isinstance(amounts, dict) else {}
     card = body.get("cardAuthInfo")
     card = card if isinstance(card, dict) else {}
+    deposited = _int(amounts, "depositedAmount", 0)
+    refunded = _int(amounts, "refundedAmount", 0)
     return GatewayStatus(
         outcome=outcome_of(order_status, action_code),
         order_number=str(body.get("orderNumber", "")),
@@ -202,8 +222,9 @@ def parse_status(body: Mapping[str, object]) -> GatewayStatus:
         action_code=str(action_code),
         action_description=str(body.get("actionCodeDescription") or ""),
         masked_pan=str(card.get("maskedPan") or card.get("pan") or ""),
-        approved_amount=_int(amounts, "approvedAmount", 0),
-        deposited_amount=_int(amounts, "depositedAmount", 0),
-        refunded_amount=_int(amounts, "refundedAmount", 0),
+        authorized_amount=_int(amounts, "approvedAmount", 0),
+        # Refunds lower depositedAmount (BPC), so what was captured is both together.
+        captured_amount=deposited + refunded,
+        refunded_amount=refunded,
         raw=dict(body),
     )

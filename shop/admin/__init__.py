@@ -1,0 +1,1 @@
+"""Back office: staff sign-in, orders, and the capture / release / refund actions."""

@@ -1,0 +1,111 @@
+"""Back-office pages: sign in, orders, one order with its timeline and its actions."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from shop import orders
+from shop.admin import auth
+from shop.admin.forms import AmountForm, OrderFilterForm, SignInForm
+from shop.cart.forms import EmptyForm
+from shop.models import Order
+from shop.money import Currency, parse_major
+from shop.payments import operations
+from shop.payments.errors import PaymentError
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = SignInForm()
+    if not auth.sign_in_enabled():
+        return render_template("admin/login.html", form=form, disabled=True), 503
+    if form.validate_on_submit():
+        if auth.too_many_failures():
+            flash(_("Too many failed attempts. Wait a few minutes."), "error")
+            return render_template("admin/login.html", form=form), 429
+        if auth.check_credentials(form.username.data, form.password.data):
+            auth.sign_in(form.username.data)
+            return redirect(_safe_next(), 303)
+        flash(_("Wrong username or password."), "error")
+        return render_template("admin/login.html", form=form), 401
+    status = 400 if request.method == "POST" else 200
+    return render_template("admin/login.html", form=form), status
+
+
+@bp.post("/logout")
+def logout():
+    auth.sign_out()
+    return redirect(url_for("admin.login"), 303)
+
+
+@bp.get("/")
+@auth.staff_required
+def order_list():
+    form = OrderFilterForm(request.args)
+    if not form.validate():
+        abort(400, _("Unknown filter."))
+    found = orders.search_orders(form.q.data or "", form.state.data or "")
+    return render_template("admin/orders.html", orders=found, form=form)
+
+
+@bp.get("/orders/<token>")
+@auth.staff_required
+def order_detail(token: str):
+    order = _order_or_404(token)
+    payment = order.decisive_payment
+    return render_template(
+        "admin/order.html",
+        order=order,
+        payment=payment,
+        actions=operations.available_actions(payment),
+        amount_form=AmountForm(),
+        form=EmptyForm(),
+    )
+
+
+@bp.post("/orders/<token>/<action>")
+@auth.staff_required
+def act(token: str, action: str):
+    order = _order_or_404(token)
+    payment = order.decisive_payment
+    if action not in {"capture", "release", "refund"} or payment is None:
+        abort(404)
+    form = AmountForm()
+    if not form.validate_on_submit():
+        flash(_("Type an amount such as 12.50."), "error")
+        return redirect(url_for("admin.order_detail", token=token), 303)
+    try:
+        _run(action, payment, form.amount.data or "")
+    except (PaymentError, ValueError) as exc:
+        flash(str(exc), "error")
+    else:
+        flash(_("Done: %(action)s confirmed by the gateway.", action=action), "success")
+    return redirect(url_for("admin.order_detail", token=token), 303)
+
+
+def _run(action: str, payment, typed: str) -> None:
+    currency = Currency.from_code(payment.currency)
+    amount = parse_major(typed, currency) if typed else None
+    if action == "capture":
+        operations.capture(payment, amount)
+    elif action == "release":
+        operations.release(payment)
+    else:
+        if amount is None:
+            raise ValueError(_("Type the amount to refund."))
+        operations.refund(payment, amount)
+
+
+def _order_or_404(token: str) -> Order:
+    return orders.find_by_token(token) or abort(404, _("We do not know this order."))
+
+
+def _safe_next() -> str:
+    """Only a path inside the back office: never an open redirect."""
+    target = request.args.get("next", "")
+    if target.startswith("/admin") and not target.startswith("//"):
+        return target
+    return url_for("admin.order_list")

@@ -1,0 +1,74 @@
+"""The back office: only signed-in staff, only with CSRF tokens, sign-in rate limited."""
+
+from __future__ import annotations
+
+import requests
+
+from tests.support import CARD_APPROVE, Buyer, Staff
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(live_shop):
+    for path in ["/admin/", "/admin/orders/anything"]:
+        page = requests.get(f"{live_shop.url}{path}", allow_redirects=False, timeout=5)
+        assert page.status_code == 303
+        assert page.headers["Location"].startswith("/admin/login")
+    action = requests.post(
+        f"{live_shop.url}/admin/orders/anything/refund", data={"amount": "1"}, timeout=5
+    )
+    assert action.status_code == 400  # no CSRF token: refused before anything else
+
+
+def test_staff_signs_in_sees_orders_and_signs_out(live_shop):
+    buyer = Buyer(live_shop)
+    buyer.pay(buyer.buy("tea-sampler"), CARD_APPROVE)
+    staff = Staff(live_shop)
+
+    assert staff.sign_in().url.endswith("/admin/")
+    listing = staff.get("/admin/")
+    assert "ada@example.com" in listing.text and 'data-state="paid"' in listing.text
+    assert "RS000001" in staff.get("/admin/", params={"q": "ada@"}).text
+    assert "No orders match" in staff.get("/admin/", params={"q": "nobody@"}).text
+    assert "RS000001" in staff.get("/admin/", params={"state": "paid"}).text
+    assert "No orders match" in staff.get("/admin/", params={"state": "declined"}).text
+    assert staff.get("/admin/", params={"state": "bogus"}).status_code == 400
+
+    token = staff.csrf("/admin/")
+    staff.post("/admin/logout", {"csrf_token": token})
+    again = staff.get("/admin/", allow_redirects=False)
+    assert again.status_code == 303
+
+
+def test_wrong_password_is_refused_and_sign_in_is_rate_limited(live_shop):
+    staff = Staff(live_shop)
+    for _ in range(5):
+        assert staff.sign_in(password="guess").status_code == 401
+    assert staff.sign_in(password="guess").status_code == 429
+    assert staff.sign_in().status_code == 429  # even the right password waits
+    assert staff.get("/admin/", allow_redirects=False).status_code == 303
+
+
+def test_cross_site_posts_to_staff_actions_are_refused(live_shop):
+    buyer = Buyer(live_shop)
+    buyer.pay(buyer.buy("tea-sampler"), CARD_APPROVE)
+    staff = Staff(live_shop)
+    staff.sign_in()
+    order_token = staff.get("/admin/").text.split("/admin/orders/")[1].split('"')[0]
+
+    forged = staff.post(f"/admin/orders/{order_token}/refund", {"amount": "1.00"})
+
+    assert forged.status_code == 400
+    assert "Form expired" in forged.text
+    detail = staff.get(f"/admin/orders/{order_token}").text
+    assert 'class="refunded">RUB0.00' in detail
+
+
+def test_the_back_office_is_off_without_a_password_on_a_real_gateway(tmp_path):
+    from tests.support import start_live_shop
+
+    shop = start_live_shop(tmp_path, RBS_API_URL="https://mts.rbsuat.com/payment/rest/")
+    try:
+        page = requests.get(f"{shop.url}/admin/login", timeout=5)
+        assert page.status_code == 503
+        assert "ADMIN_PASSWORD_HASH" in page.text
+    finally:
+        shop.stop()

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from shop.money import Currency, format_major, format_money, to_major
+from shop.money import Currency, format_major, format_money, parse_major, to_major
 
 
 @pytest.mark.parametrize(
@@ -40,3 +40,16 @@ def test_conversion_is_exact_without_floats():
 )
 def test_formatting_follows_the_locale(minor, code, locale, expected):
     assert format_money(minor, Currency.from_code(code), locale) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "minor"), [("12.50", 1250), ("12,5", 1250), ("7", 700), (" 0.01 ", 1)]
+)
+def test_typed_amounts_are_parsed_exactly(text, minor):
+    assert parse_major(text, Currency.from_code("RUB")) == minor
+
+
+@pytest.mark.parametrize("text", ["1.001", "-5", "abc", "NaN", "Infinity", ""])
+def test_inexact_or_nonsense_amounts_are_refused(text):
+    with pytest.raises(ValueError):
+        parse_major(text, Currency.from_code("EUR"))

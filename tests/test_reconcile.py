@@ -1,0 +1,71 @@
+"""`flask payments sync`: the buyer who never came back, and the payment nobody finished."""
+
+from __future__ import annotations
+
+import pytest
+
+from shop.extensions import db
+from shop.models import Payment
+from tests.support import CARD_APPROVE, Buyer, start_live_shop
+
+
+def the_payment(shop) -> Payment:
+    with shop.app.app_context():
+        return db.session.execute(db.select(Payment)).scalar_one()
+
+
+def sync(shop) -> str:
+    result = shop.app.test_cli_runner().invoke(args=["payments", "sync"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def pay_and_close_the_tab(shop) -> None:
+    buyer = Buyer(shop)
+    form_url = buyer.buy()
+    card = {"pan": CARD_APPROVE, "expiry": "12/30", "cvc": "123", "cardholder": "ADA"}
+    finished = buyer.http.post(form_url, data=card, timeout=5, allow_redirects=False)
+    assert finished.status_code in {302, 303}  # the redirect back is never followed
+    buyer.close()
+
+
+def test_sync_settles_a_paid_order_whose_buyer_never_returned(live_shop):
+    pay_and_close_the_tab(live_shop)
+    assert the_payment(live_shop).state == "awaiting_payment"
+
+    assert "checked 1, changed 1, abandoned 0, gateway unreachable 0" in sync(live_shop)
+    assert the_payment(live_shop).state == "paid"
+    assert "checked 0, changed 0" in sync(live_shop)  # nothing left to ask about
+
+
+def test_sync_reports_an_unreachable_gateway_and_changes_nothing(live_shop):
+    pay_and_close_the_tab(live_shop)
+    live_shop.app.config["RBS_API_URL"] = "http://127.0.0.1:9/payment/rest/"
+
+    assert "gateway unreachable 1" in sync(live_shop)
+    assert the_payment(live_shop).state == "awaiting_payment"
+
+
+@pytest.fixture
+def payneteasy_shop(tmp_path):
+    shop = start_live_shop(
+        tmp_path, PAYMENT_PROVIDERS="payneteasy", SANDBOX_PAYNETEASY_CALLBACKS="manual"
+    )
+    yield shop
+    shop.stop()
+
+
+def test_abandoned_payment_expires_and_a_late_payment_still_counts(payneteasy_shop):
+    shop = payneteasy_shop
+    buyer = Buyer(shop)
+    form_url = buyer.buy()
+    shop.app.config["PAYMENT_ABANDON_AFTER_SECS"] = 0
+
+    assert "abandoned 1" in sync(shop)
+    assert the_payment(shop).state == "expired"
+
+    # The buyer had the form open all along and pays after all: the money is not lost.
+    page = buyer.follow_final_redirect(buyer.pay_payneteasy(form_url, "123"))
+    assert 'data-state="paid"' in page.text
+    assert the_payment(shop).state == "paid"
+    buyer.close()

@@ -13,6 +13,7 @@ SANDBOX_DEMO_PASSWORD = "sandbox-demo-password"  # noqa: S105
 SANDBOX_DEMO_ENDPOINT_ID = "4242"
 SANDBOX_DEMO_LOGIN = "redirect-shop"
 SANDBOX_DEMO_CONTROL_KEY = "5A1C7E3B-0D2F-4B8E-9C61-SANDBOX00001"
+SANDBOX_DEMO_CALLBACK_KEY = "sandbox-callback-key"
 
 DEFAULTS: dict[str, object] = {
     "SECRET_KEY": "",

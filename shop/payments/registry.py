@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 
-from shop.config import api_url
+from shop.config import SANDBOX_DEMO_CALLBACK_KEY, api_url
 from shop.payments.gateways.base import ExchangeObserver, Gateway
 from shop.payments.gateways.payneteasy import PaynetEasyClient
 from shop.payments.gateways.rbs import RbsClient
@@ -29,10 +29,21 @@ def provider_setting(provider: str, name: str) -> object:
     return current_app.config.get(f"{provider.upper()}_{name}")
 
 
+def rbs_callback_key() -> str:
+    """The configured key; against the embedded sandbox only, its public demo key.
+
+    A real gateway never gets a default: without a configured key callbacks fail closed.
+    """
+    config = current_app.config
+    if config.get("RBS_CALLBACK_KEY"):
+        return str(config["RBS_CALLBACK_KEY"])
+    return "" if config.get("RBS_API_URL") else SANDBOX_DEMO_CALLBACK_KEY
+
+
 def callbacks_enabled(provider: str) -> bool:
     """Ask for server callbacks only when they can be verified (RBS needs its key)."""
     if provider == "rbs":
-        return bool(current_app.config.get("RBS_CALLBACK_KEY"))
+        return bool(rbs_callback_key())
     return bool(current_app.config.get("PAYNETEASY_CALLBACKS", True))
 
 
@@ -51,7 +62,7 @@ def gateway_for(provider: str, observer: ExchangeObserver | None = None) -> Gate
             config["RBS_PASSWORD"],
             timeout=_timeout(),
             observer=observer,
-            callback_key=config.get("RBS_CALLBACK_KEY") or "",
+            callback_key=rbs_callback_key(),
         )
     if provider == "payneteasy":
         return PaynetEasyClient(

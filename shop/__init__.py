@@ -30,6 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
+    register_security_headers(app)
     if app.config["SANDBOX_MOUNT"]:
         _mount_sandbox(app)
     return app
@@ -105,6 +106,12 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from shop.templating import register
+
+    register(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    from shop.security import register
 
     register(app)
 

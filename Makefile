@@ -5,8 +5,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 FLASK  := $(BIN)/flask --app shop
 CHROMIUM ?= /usr/bin/chromium
+# The PostgreSQL of these machines: 127.0.0.1:5432, trust auth, database `test`.
+POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run serve test lint db install browser messages clean
+.PHONY: run serve test test-postgres lint db install browser messages clean
 
 run: db  ## shop + embedded sandbox on http://127.0.0.1:5000 (dev server, threaded)
 	$(FLASK) run --host 127.0.0.1 --port 5000 --with-threads
@@ -18,6 +20,12 @@ test: install browser  ## lint, then the whole suite (unit, live HTTP, browser)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	CHROMIUM_PATH=$(CHROMIUM) $(BIN)/pytest
+
+test-postgres: install browser  ## the whole suite again, the shop's tables on PostgreSQL
+	@$(BIN)/python -c "import psycopg, sys; psycopg.connect(sys.argv[1]).close()" \
+	  "$(subst +psycopg,,$(POSTGRES_URL))" || \
+	  { echo "PostgreSQL is not reachable at $(POSTGRES_URL)"; exit 1; }
+	TEST_DATABASE_URL=$(POSTGRES_URL) CHROMIUM_PATH=$(CHROMIUM) $(BIN)/pytest
 
 lint: install
 	$(BIN)/ruff check .

@@ -5,17 +5,17 @@ from __future__ import annotations
 import click
 from flask import Flask
 from flask.cli import AppGroup
+from flask_migrate import upgrade
 from werkzeug.security import generate_password_hash
 
 from shop.catalog.demo import seed_products
-from shop.extensions import db
 
 
 def register(app: Flask) -> None:
     @app.cli.command("init-db")
     def init_db() -> None:
-        """Create the shop's tables (idempotent) and seed the demo catalog."""
-        db.create_all()
+        """Bring the schema up to date (Alembic migrations) and seed the demo catalog."""
+        upgrade()
         added = seed_products()
         click.echo(f"database ready; {added} demo products added")
 

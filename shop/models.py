@@ -85,7 +85,7 @@ class OrderLine(db.Model):
     """One product line with the price it had at checkout."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    order_id: Mapped[int] = mapped_column(ForeignKey("shop_order.id"))
+    order_id: Mapped[int] = mapped_column(ForeignKey("shop_order.id"), index=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("product.id"))
     name: Mapped[str] = mapped_column(String(120))
     unit_price: Mapped[int] = mapped_column(Integer)
@@ -104,7 +104,7 @@ class Payment(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(40), unique=True, default=new_token)
-    order_id: Mapped[int] = mapped_column(ForeignKey("shop_order.id"))
+    order_id: Mapped[int] = mapped_column(ForeignKey("shop_order.id"), index=True)
     attempt: Mapped[int] = mapped_column(Integer)
     provider: Mapped[str] = mapped_column(String(20))
     two_stage: Mapped[bool] = mapped_column(default=False)
@@ -118,7 +118,9 @@ class Payment(db.Model):
     authorized_amount: Mapped[int] = mapped_column(Integer, default=0)
     captured_amount: Mapped[int] = mapped_column(Integer, default=0)
     refunded_amount: Mapped[int] = mapped_column(Integer, default=0)
-    state: Mapped[PaymentState] = mapped_column(String(24), default=PaymentState.PENDING)
+    state: Mapped[PaymentState] = mapped_column(
+        String(24), default=PaymentState.PENDING, index=True
+    )
     action_code: Mapped[str | None] = mapped_column(String(16))
     action_description: Mapped[str | None] = mapped_column(String(255))
     masked_pan: Mapped[str | None] = mapped_column(String(32))
@@ -146,7 +148,7 @@ class PaymentEvent(db.Model):
     """One line of the timeline: a gateway exchange, a return or callback, or a transition."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    payment_id: Mapped[int] = mapped_column(ForeignKey("payment.id"))
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payment.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     step: Mapped[int] = mapped_column(Integer)
     summary: Mapped[str] = mapped_column(String(255))

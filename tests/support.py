@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import time
@@ -46,7 +47,9 @@ def make_config(tmp_path: Path, **overrides: object) -> dict[str, object]:
     config: dict[str, object] = {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'shop.sqlite3'}",
+        # `make test-postgres` runs the same suite against PostgreSQL.
+        "DATABASE_URL": os.environ.get("TEST_DATABASE_URL")
+        or f"sqlite:///{tmp_path / 'shop.sqlite3'}",
         "SANDBOX_DATABASE_URL": f"sqlite:///{tmp_path / 'sandbox.sqlite3'}",
         "SANDBOX_CLOCK": Clock(),
         "GATEWAY_TIMEOUT": 5.0,
@@ -56,9 +59,20 @@ def make_config(tmp_path: Path, **overrides: object) -> dict[str, object]:
 
 
 def prepare_database(app: Flask) -> None:
+    """A clean schema for each test, on SQLite (a new file) as on PostgreSQL (tables dropped)."""
     with app.app_context():
+        db.drop_all()
+        db.session.execute(db.text("DROP TABLE IF EXISTS alembic_version"))
+        db.session.commit()
         db.create_all()
         seed_products()
+
+
+def release_database(app: Flask) -> None:
+    """Close pooled connections so the next test can drop the tables."""
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 @dataclass
@@ -83,6 +97,7 @@ class LiveShop:
         delivery.shutdown(self.sandbox())
         self._server.shutdown()
         self._server.server_close()
+        release_database(self.app)
 
     def wait_for(self, predicate, seconds: float = 5.0) -> bool:
         """Poll a condition on the shop's database (a callback arrives on its own time)."""

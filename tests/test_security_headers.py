@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from shop import create_app
-from tests.support import make_config, prepare_database
+from tests.support import make_config
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -24,16 +24,12 @@ def test_every_page_carries_the_security_headers(client, path):
     assert headers["Referrer-Policy"] == "same-origin"
 
 
-def test_form_action_allows_exactly_the_configured_gateways(tmp_path):
-    app = create_app(
-        make_config(
-            tmp_path,
-            PAYMENT_PROVIDERS="rbs,payneteasy",
-            RBS_API_URL="https://mts.rbsuat.com/payment/rest/",
-            PAYNETEASY_API_URL="https://sandbox.payneteasy.com/paynet/api/v2/",
-        )
+def test_form_action_allows_exactly_the_configured_gateways(make_app):
+    app = make_app(
+        PAYMENT_PROVIDERS="rbs,payneteasy",
+        RBS_API_URL="https://mts.rbsuat.com/payment/rest/",
+        PAYNETEASY_API_URL="https://sandbox.payneteasy.com/paynet/api/v2/",
     )
-    prepare_database(app)
     csp = app.test_client().get("/").headers["Content-Security-Policy"]
     form_action = next(d for d in csp.split("; ") if d.startswith("form-action"))
     assert form_action.split() == [

@@ -4,9 +4,6 @@ from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
 
-from shop import create_app
-from tests.support import make_config, prepare_database
-
 ROOT = Path(__file__).resolve().parent.parent
 METHODS = [("shop/**.py", "python"), ("templates/**.html", "jinja2")]
 
@@ -35,9 +32,8 @@ def test_buyer_facing_texts_are_extracted_from_templates_and_code():
         assert text in messages, text
 
 
-def test_money_on_a_page_is_formatted_by_babel_for_the_locale(tmp_path):
-    app = create_app(make_config(tmp_path, SHOP_LANGUAGE="de_DE", SHOP_CURRENCY="EUR"))
-    prepare_database(app)
+def test_money_on_a_page_is_formatted_by_babel_for_the_locale(make_app):
+    app = make_app(SHOP_LANGUAGE="de_DE", SHOP_CURRENCY="EUR")
     page = app.test_client().get("/products/ceramic-mug").get_data(as_text=True)
     assert "890,00\xa0€" in page
     assert '<html lang="de-DE">' in page

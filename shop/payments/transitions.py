@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from shop.extensions import db
 from shop.models import Payment, utcnow
@@ -91,12 +91,13 @@ def apply_status(payment: Payment, status: GatewayStatus, step: int) -> bool:
 def transition(payment: Payment, target: PaymentState, step: int, why: str) -> bool:
     """Move payment to target if the machine allows it and nobody else already did.
 
-    A compare-and-set UPDATE (state must still be what we read) makes the return page,
-    a callback and the reconciler safe to run at once: exactly one of them wins, and only
-    the winner writes the event. The caller commits.
+    The row is read under a lock and written with a compare-and-set UPDATE (the state must
+    still be what was read), so the return page, a callback and the reconciler can run at
+    once: exactly one of them moves it, and only that one writes the event. The caller
+    commits.
     """
     for _attempt in range(3):
-        current = PaymentState(payment.state)
+        current = _locked_state(payment)
         new = next_state(current, target)
         if new is None:
             return False
@@ -112,8 +113,16 @@ def transition(payment: Payment, target: PaymentState, step: int, why: str) -> b
             events.record_transition(payment, current, new, step, why)
             log.info("payment=%s transition %s -> %s", payment.merchant_order_number, current, new)
             return True
-        db.session.refresh(payment, ["state"])
     return False
+
+
+def _locked_state(payment: Payment) -> PaymentState:
+    """The state as stored now, with the row locked until commit (FOR UPDATE on PostgreSQL;
+    SQLite ignores it and serializes the writes, where the compare-and-set decides)."""
+    stored = db.session.execute(
+        select(Payment.state).where(Payment.id == payment.id).with_for_update()
+    ).scalar_one()
+    return PaymentState(stored)
 
 
 def _mismatch(payment: Payment, status: GatewayStatus) -> str:

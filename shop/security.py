@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
+from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
 
 from shop.payments.registry import enabled_providers, payment_page_origins
 
@@ -31,7 +33,17 @@ def content_security_policy() -> str:
     )
 
 
+def _has_nul(values: MultiDict) -> bool:
+    return any("\x00" in key or "\x00" in value for key, value in values.items(multi=True))
+
+
 def register(app: Flask) -> None:
+    @app.before_request
+    def refuse_nul_bytes() -> None:
+        """No text field has a use for NUL, and PostgreSQL refuses it: answer 400 up front."""
+        if "\x00" in request.path or _has_nul(request.args) or _has_nul(request.form):
+            abort(400, _("The request contains characters that are not allowed."))
+
     @app.after_request
     def add_headers(response: Response) -> Response:
         headers = response.headers

@@ -51,6 +51,8 @@ def make_config(tmp_path: Path, **overrides: object) -> dict[str, object]:
         "DATABASE_URL": os.environ.get("TEST_DATABASE_URL")
         or f"sqlite:///{tmp_path / 'shop.sqlite3'}",
         "SANDBOX_DATABASE_URL": f"sqlite:///{tmp_path / 'sandbox.sqlite3'}",
+        # Nothing listens there: an app without a live server never reaches a stray one.
+        "SHOP_PUBLIC_URL": "http://127.0.0.1:9",
         "SANDBOX_CLOCK": Clock(),
         "GATEWAY_TIMEOUT": 5.0,
     }

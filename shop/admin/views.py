@@ -11,7 +11,7 @@ from shop.admin.forms import AmountForm, OrderFilterForm, SignInForm
 from shop.cart.forms import EmptyForm
 from shop.models import Order
 from shop.money import Currency, parse_major
-from shop.payments import operations
+from shop.payments import operations, service
 from shop.payments.errors import PaymentError
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -56,6 +56,12 @@ def order_list():
 def order_detail(token: str):
     order = _order_or_404(token)
     payment = order.decisive_payment
+    if service.gateway_may_change(payment):
+        # Staff see the gateway's view, e.g. after an operation whose answer was lost.
+        try:
+            service.refresh(payment, step=operations.STEP)
+        except PaymentError as exc:
+            flash(str(exc), "warning")
     return render_template(
         "admin/order.html",
         order=order,

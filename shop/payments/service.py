@@ -28,7 +28,7 @@ from shop.payments.gateways.base import PaymentRef
 from shop.payments.gateways.errors import GatewayError, GatewayRejected
 from shop.payments.recovery import ref_of, resolve_unknown_registration
 from shop.payments.registry import enabled_providers, gateway_for
-from shop.payments.states import PaymentState
+from shop.payments.states import FINAL_STATES, PaymentState
 from shop.payments.transitions import apply_status, transition
 
 log = logging.getLogger(__name__)
@@ -144,6 +144,15 @@ def payment_by_token(payment_token: str) -> Payment:
     if payment is None:
         raise UnknownPayment(_("We do not know this payment."))
     return payment
+
+
+def gateway_may_change(payment: Payment | None) -> bool:
+    """Whether a status call can still tell something new (money may still move)."""
+    return (
+        payment is not None
+        and bool(payment.gateway_order_id)
+        and payment.state not in FINAL_STATES | {PaymentState.NEEDS_REVIEW}
+    )
 
 
 def needs_checking(payment: Payment | None) -> bool:

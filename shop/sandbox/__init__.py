@@ -47,6 +47,9 @@ def load_config(test_config: dict[str, Any] | None) -> dict[str, Any]:
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the sandbox app, standalone or to mount under /sandbox."""
     from shop.sandbox import acs, api, errors, hosted, payneteasy
+    from shop.sandbox.faults import control as fault_control
+    from shop.sandbox.faults.middleware import FaultInjector
+    from shop.sandbox.faults.models import ArmedFault  # noqa: F401  (creates its table)
     from shop.sandbox.models import db
 
     app = Flask(__name__, instance_path=str(INSTANCE_DIR), static_folder="static")
@@ -57,7 +60,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(hosted.bp)
     app.register_blueprint(acs.bp)
     payneteasy.init_app(app)
+    app.register_blueprint(fault_control.bp)
     errors.register_error_handlers(app)
     with app.app_context():
         db.create_all()
+    app.wsgi_app = FaultInjector(app, app.wsgi_app)
     return app

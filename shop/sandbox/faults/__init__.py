@@ -1,0 +1,19 @@
+"""Fault injection: the sandbox misbehaves the way real gateways do, on request.
+
+Faults are armed through the control API (`/sandbox-control/faults`, JSON) for the next N
+calls of one API method (or every method), or for a single call with the request header
+`X-Sandbox-Fault: <fault>`. They act on the API of both gateways, around the real handler:
+
+| fault | what the client sees | did the gateway act? |
+| --- | --- | --- |
+| `latency` | the real answer after `ms` milliseconds | yes |
+| `http_500` / `http_502` / `http_503` | that status with an HTML body | no |
+| `html` | HTTP 200 with an HTML error page instead of the API's format | no |
+| `invalid` | HTTP 200 with a body that is not the API's format (`{"errorCode":`) | no |
+| `truncated` | the real answer cut in half | yes |
+| `drop` | the connection closed without an answer | no |
+| `drop_after` | the connection closed without an answer | yes |
+| `hang` | no answer for `ms` milliseconds (default 15 000), then the real one | yes, late |
+| `hang_after` | the real work done at once, the answer held back `ms` milliseconds | yes |
+| `system_error` | the gateway's own "system error" (RBS errorCode 7, PaynetEasy type=error) | no |
+"""

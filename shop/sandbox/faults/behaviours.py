@@ -1,0 +1,106 @@
+"""What each fault does to one WSGI call."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
+
+FAULTS = frozenset(
+    {
+        "latency",
+        "http_500",
+        "http_502",
+        "http_503",
+        "html",
+        "invalid",
+        "truncated",
+        "drop",
+        "drop_after",
+        "hang",
+        "hang_after",
+        "system_error",
+    }
+)
+HTML_ERROR = (
+    b"<!doctype html><html><head><title>502 Bad Gateway</title></head>"
+    b"<body><h1>Bad Gateway</h1><p>nginx</p></body></html>"
+)
+
+
+@dataclass(frozen=True)
+class Armed:
+    """One fault to apply now, with its delay in milliseconds where it has one."""
+
+    fault: str
+    ms: int
+    provider: str
+
+
+def _run(app: WSGIApp, environ: dict) -> tuple[str, list[tuple[str, str]], bytes]:
+    """Call the real handler and collect its whole answer."""
+    captured: dict[str, object] = {}
+
+    def start_response(status, headers, exc_info=None):
+        captured["status"], captured["headers"] = status, headers
+        return lambda data: None
+
+    body = b"".join(app(environ, start_response))
+    return str(captured["status"]), list(captured["headers"]), body
+
+
+def _answer(start_response, status: str, body: bytes, content_type: str) -> list[bytes]:
+    headers = [("Content-Type", content_type), ("Content-Length", str(len(body)))]
+    start_response(status, headers)
+    return [body]
+
+
+def _drop(environ: dict) -> list[bytes]:
+    """Close the client's connection under the server's feet: no status line at all."""
+    sock = environ.get("werkzeug.socket") or environ.get("gunicorn.socket")
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+    raise ConnectionAbortedError("sandbox fault: connection dropped")
+
+
+def _system_error(provider: str) -> tuple[bytes, str]:
+    if provider == "payneteasy":
+        body = b"type=error\n&error-message=System+error\n&error-code=7\n"
+        return body, "text/html;charset=utf-8"
+    return b'{"errorCode":"7","errorMessage":"System error"}', "application/json;charset=UTF-8"
+
+
+def apply(armed: Armed, app: WSGIApp, environ: dict, start_response) -> Iterable[bytes]:
+    """Serve one call with the fault applied around (or instead of) the real handler."""
+    fault = armed.fault
+    if fault.startswith("http_"):
+        code = fault.removeprefix("http_")
+        return _answer(start_response, f"{code} Sandbox Fault", HTML_ERROR, "text/html")
+    if fault == "html":
+        return _answer(start_response, "200 OK", HTML_ERROR, "text/html")
+    if fault == "invalid":
+        return _answer(start_response, "200 OK", b'{"errorCode":', "application/json")
+    if fault == "system_error":
+        body, content_type = _system_error(armed.provider)
+        return _answer(start_response, "200 OK", body, content_type)
+    if fault == "drop":
+        return _drop(environ)
+    if fault in {"latency", "hang"}:
+        time.sleep((armed.ms or (15000 if fault == "hang" else 1000)) / 1000)
+        return app(environ, start_response)
+    status, headers, body = _run(app, environ)
+    if fault == "drop_after":
+        return _drop(environ)
+    if fault == "hang_after":
+        time.sleep((armed.ms or 15000) / 1000)
+    if fault == "truncated":
+        body = body[: len(body) // 2]
+    headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
+    headers.append(("Content-Length", str(len(body))))
+    start_response(status, headers)
+    return [body]

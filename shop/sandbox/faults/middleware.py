@@ -1,0 +1,75 @@
+"""The WSGI layer that finds the fault armed for a call and applies it."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from flask import Flask
+
+from shop.sandbox.faults.behaviours import FAULTS, Armed, WSGIApp, apply
+from shop.sandbox.faults.models import ArmedFault
+from shop.sandbox.models import db
+
+log = logging.getLogger(__name__)
+_RBS = re.compile(r"^/payment/rest/([A-Za-z]+\.do)$")
+_PNE = re.compile(r"^/paynet/api/v2/([a-z-]+)/")
+
+
+def api_method(path: str) -> tuple[str, str] | None:
+    """(provider, method) of an API call; None for pages, callbacks and control calls."""
+    if match := _RBS.match(path):
+        return "rbs", match.group(1)
+    if match := _PNE.match(path):
+        return "payneteasy", match.group(1)
+    return None
+
+
+def _claim(app: Flask, method: str) -> ArmedFault | None:
+    """Take one use of the first fault armed for this method, atomically."""
+    with app.app_context():
+        rows = db.session.execute(
+            db.select(ArmedFault)
+            .where(ArmedFault.method.in_([method, "*"]), ArmedFault.remaining > 0)
+            .order_by(ArmedFault.id)
+            .with_for_update()
+        ).scalars()
+        for row in rows:
+            taken = db.session.execute(
+                db.update(ArmedFault)
+                .where(ArmedFault.id == row.id, ArmedFault.remaining == row.remaining)
+                .values(remaining=row.remaining - 1)
+            )
+            if taken.rowcount == 1:
+                db.session.commit()
+                return row
+        db.session.rollback()
+        return None
+
+
+class FaultInjector:
+    """Wraps the sandbox's WSGI app; calls without a fault pass straight through."""
+
+    def __init__(self, app: Flask, inner: WSGIApp) -> None:
+        self.app = app
+        self.inner = inner
+
+    def __call__(self, environ: dict, start_response):
+        target = api_method(environ.get("PATH_INFO", ""))
+        if target is None:
+            return self.inner(environ, start_response)
+        provider, method = target
+        armed = self._armed(environ, method, provider)
+        if armed is None:
+            return self.inner(environ, start_response)
+        log.info("sandbox fault=%s method=%s", armed.fault, method)
+        return apply(armed, self.inner, environ, start_response)
+
+    def _armed(self, environ: dict, method: str, provider: str) -> Armed | None:
+        header = environ.get("HTTP_X_SANDBOX_FAULT", "").strip()
+        if header:
+            fault, _, ms = header.partition(";ms=")
+            if fault in FAULTS:
+                return Armed(fault, int(ms) if ms.isdigit() else 0, provider)
+        row = _claim(self.app, method)
+        return Armed(row.fault, row.ms, provider) if row else None

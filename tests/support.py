@@ -233,9 +233,12 @@ class Staff(Buyer):
         data = {"csrf_token": token, "username": "admin", "password": password}
         return self.post("/admin/login", data)
 
-    def act(self, order_token: str, action: str, amount: str = "") -> requests.Response:
+    def act(
+        self, order_token: str, action: str, amount: str = "", *, follow: bool = True
+    ) -> requests.Response:
         page = self.get(f"/admin/orders/{order_token}")
         token = _CSRF.search(page.text)
         assert token, "no action form on the order page"
         data = {"csrf_token": token.group(1), "amount": amount}
-        return self.post(f"/admin/orders/{order_token}/{action}", data)
+        path = f"/admin/orders/{order_token}/{action}"
+        return self.post(path, data, allow_redirects=follow)

@@ -25,7 +25,7 @@ def api_method(path: str) -> tuple[str, str] | None:
     return None
 
 
-def _claim(app: Flask, method: str) -> ArmedFault | None:
+def _claim(app: Flask, method: str, provider: str) -> Armed | None:
     """Take one use of the first fault armed for this method, atomically."""
     with app.app_context():
         rows = db.session.execute(
@@ -41,8 +41,9 @@ def _claim(app: Flask, method: str) -> ArmedFault | None:
                 .values(remaining=row.remaining - 1)
             )
             if taken.rowcount == 1:
+                armed = Armed(row.fault, row.ms, provider)
                 db.session.commit()
-                return row
+                return armed
         db.session.rollback()
         return None
 
@@ -71,5 +72,4 @@ class FaultInjector:
             fault, _, ms = header.partition(";ms=")
             if fault in FAULTS:
                 return Armed(fault, int(ms) if ms.isdigit() else 0, provider)
-        row = _claim(self.app, method)
-        return Armed(row.fault, row.ms, provider) if row else None
+        return _claim(self.app, method, provider)

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, request, url_for
 
-from shop.sandbox import lifecycle
+from shop.sandbox import lifecycle, operations
 from shop.sandbox.registration import parse_register
 from shop.sandbox.wire import ApiError, error_body, extended_status, json_response, legacy_status
 
@@ -101,4 +101,7 @@ METHODS: dict[str, Callable[[Params], dict[str, Any]]] = {
     "registerPreAuth": _register_preauth,
     "getOrderStatusExtended": _status_extended,
     "getOrderStatus": _status_legacy,
+    "deposit": operations.deposit,
+    "reverse": operations.reverse,
+    "refund": operations.refund,
 }

@@ -54,6 +54,8 @@ def make_config(tmp_path: Path, **overrides: object) -> dict[str, object]:
         # Nothing listens there: an app without a live server never reaches a stray one.
         "SHOP_PUBLIC_URL": "http://127.0.0.1:9",
         "SANDBOX_CLOCK": Clock(),
+        # Tests that want the sandbox's RBS callbacks switch them on; the rest stay exact.
+        "SANDBOX_RBS_CALLBACKS": "manual",
         "GATEWAY_TIMEOUT": 5.0,
     }
     config.update(overrides)

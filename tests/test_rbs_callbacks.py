@@ -114,3 +114,21 @@ def test_a_callback_payload_cannot_claim_what_the_gateway_does_not_say(shop):
     with shop.app.app_context():
         paid = db.select(PaymentEvent).filter_by(to_state="paid")
         assert db.session.execute(paid).first() is None
+
+
+def test_a_buyer_who_closes_the_tab_is_still_paid_through_the_gateways_callback(tmp_path):
+    shop = start_live_shop(
+        tmp_path, SANDBOX_RBS_CALLBACKS="auto", SANDBOX_RBS_CALLBACK_DELAYS="0,0.1,0.2"
+    )
+    try:
+        payment = paid_at_gateway_without_return(shop)
+        assert payment.state in {"awaiting_payment", "paid"}  # the callback may be quicker
+
+        def paid() -> bool:
+            return db.session.get(Payment, payment.id).state == "paid"
+
+        assert shop.wait_for(paid), "the sandbox's signed callback did not settle the order"
+        events = the_payment(shop).events
+        assert any(e.kind == "callback" and "deposited" in e.summary for e in events)
+    finally:
+        shop.stop()

@@ -23,6 +23,10 @@ DEFAULTS: dict[str, str] = {
     "SANDBOX_PAYNETEASY_CONTROL_KEY": "5A1C7E3B-0D2F-4B8E-9C61-SANDBOX00001",
     "SANDBOX_PAYNETEASY_CALLBACK_DELAYS": "0,1,2,4,8",  # seconds before each callback attempt
     "SANDBOX_PAYNETEASY_CALLBACKS": "auto",  # "manual": only via the sandbox control endpoint
+    "SANDBOX_RBS_CALLBACK_KEY": "sandbox-callback-key",  # public demo value; "" = no checksum
+    "SANDBOX_RBS_CALLBACK_URL": "",  # static callback URL, when register.do names none
+    "SANDBOX_RBS_CALLBACK_DELAYS": "0,1,2,4,8",
+    "SANDBOX_RBS_CALLBACKS": "auto",
 }
 
 
@@ -46,7 +50,7 @@ def load_config(test_config: dict[str, Any] | None) -> dict[str, Any]:
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the sandbox app, standalone or to mount under /sandbox."""
-    from shop.sandbox import acs, api, errors, hosted, payneteasy
+    from shop.sandbox import acs, api, errors, hosted, payneteasy, rbs_control
     from shop.sandbox.faults import control as fault_control
     from shop.sandbox.faults.middleware import FaultInjector
     from shop.sandbox.faults.models import ArmedFault  # noqa: F401  (creates its table)
@@ -61,6 +65,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(acs.bp)
     payneteasy.init_app(app)
     app.register_blueprint(fault_control.bp)
+    app.register_blueprint(rbs_control.bp)
     errors.register_error_handlers(app)
     with app.app_context():
         db.create_all()

@@ -8,6 +8,7 @@ import uuid
 
 from flask import current_app
 
+from shop.sandbox import rbs_callbacks
 from shop.sandbox.card_form import CardInput
 from shop.sandbox.cards import Decision, Outcome, decide, decide_challenge, mask_pan, payment_system
 from shop.sandbox.models import GatewayOrder, OrderStatus, db
@@ -83,6 +84,7 @@ def expire_if_due(order: GatewayOrder) -> GatewayOrder:
         _decline(order, TIMEOUT)
         db.session.commit()
         log.info("expired mdOrder=%s", order.md_order)
+        rbs_callbacks.notify(order, "declinedByTimeout", True)
     return order
 
 
@@ -101,6 +103,8 @@ def pay(order: GatewayOrder, card: CardInput, payer_ip: str | None) -> GatewayOr
     else:
         _apply(order, decision)
     db.session.commit()
+    if decision.outcome is not Outcome.CHALLENGE:
+        notify_payment(order)
     log.info(
         "card mdOrder=%s pan=%s outcome=%s", order.md_order, order.masked_pan, decision.outcome
     )
@@ -112,6 +116,7 @@ def answer_challenge(order: GatewayOrder, code: str) -> GatewayOrder:
     if order.status == OrderStatus.ACS_STARTED:
         _apply(order, decide_challenge(code))
         db.session.commit()
+        notify_payment(order)
     return order
 
 
@@ -120,7 +125,14 @@ def cancel(order: GatewayOrder) -> GatewayOrder:
     if order.is_open:
         _decline(order, CANCELLED)
         db.session.commit()
+        notify_payment(order)
     return order
+
+
+def notify_payment(order: GatewayOrder) -> None:
+    """The callback for a payment attempt: approved (hold) or deposited, status 0 if declined."""
+    operation = "approved" if order.two_stage else "deposited"
+    rbs_callbacks.notify(order, operation, order.is_paid)
 
 
 def _apply(order: GatewayOrder, decision: Decision) -> None:

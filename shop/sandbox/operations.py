@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from shop.sandbox import lifecycle
+from shop.sandbox import lifecycle, rbs_callbacks
 from shop.sandbox.models import GatewayOrder, OrderStatus, db
 from shop.sandbox.wire import ApiError
 
@@ -57,6 +57,7 @@ def deposit(params: Params) -> dict[str, Any]:
     order.deposited_amount = amount
     order.deposited_ms = lifecycle.now_ms()
     db.session.commit()
+    rbs_callbacks.notify(order, "deposited", True, amount)
     return SUCCESS
 
 
@@ -74,6 +75,7 @@ def reverse(params: Params) -> dict[str, Any]:
     order.deposited_amount = 0
     order.reversed_ms = lifecycle.now_ms()
     db.session.commit()
+    rbs_callbacks.notify(order, "reversed", True)
     return SUCCESS
 
 
@@ -92,4 +94,5 @@ def refund(params: Params) -> dict[str, Any]:
     order.deposited_amount -= amount
     order.refunded_ms = lifecycle.now_ms()
     db.session.commit()
+    rbs_callbacks.notify(order, "refunded", True, amount)
     return SUCCESS

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from flask import Flask
+from flask import Flask, request
 from flask.testing import FlaskClient
+from werkzeug.serving import make_server
 from werkzeug.test import TestResponse
 
 from shop.sandbox import create_app
@@ -46,11 +49,18 @@ def db_path(tmp_path: Path) -> Path:
 @pytest.fixture
 def app(db_path: Path, clock: FakeClock) -> Iterator[Flask]:
     app = create_app(
-        {"TESTING": True, "SANDBOX_DATABASE_URL": f"sqlite:///{db_path}", "SANDBOX_CLOCK": clock}
+        {
+            "TESTING": True,
+            "SANDBOX_DATABASE_URL": f"sqlite:///{db_path}",
+            "SANDBOX_CLOCK": clock,
+            "SANDBOX_RBS_CALLBACK_DELAYS": "0,0.05,0.05",
+        }
     )
     yield app
     from shop.sandbox.models import db
+    from shop.sandbox.payneteasy import delivery
 
+    delivery.shutdown(app)
     with app.app_context():
         db.engine.dispose()
 
@@ -116,3 +126,47 @@ def pay(client: FlaskClient) -> Callable[..., TestResponse]:
         return client.post(_path(form_url), data=form)
 
     return submit
+
+
+@dataclass
+class Receiver:
+    """A loopback HTTP server that records callback hits and fails the first ones."""
+
+    url: str
+    fail_first: int = 0
+    hits: list[dict[str, str]] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def wait_for(self, count: int, timeout: float = 5.0) -> list[dict[str, str]]:
+        """Poll until count hits arrived (bounded), then return them."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                if len(self.hits) >= count:
+                    return list(self.hits)
+            time.sleep(0.01)
+        with self.lock:
+            return list(self.hits)
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    hook = Flask("callback_receiver")
+    box: dict[str, Receiver] = {}
+
+    @hook.get("/cb")
+    def callback() -> tuple[str, int]:
+        target = box["receiver"]
+        with target.lock:
+            target.hits.append({**request.args.to_dict(), "_query": request.query_string.decode()})
+            failing = len(target.hits) <= target.fail_first
+        return ("nope", 500) if failing else ("OK", 200)
+
+    server = make_server("127.0.0.1", 0, hook, threaded=True)
+    box["receiver"] = Receiver(url=f"http://127.0.0.1:{server.server_port}/cb?shop_token=s3cr3t")
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
+    thread.start()
+    yield box["receiver"]
+    server.shutdown()
+    server.server_close()
+    thread.join(5)

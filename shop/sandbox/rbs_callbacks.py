@@ -22,6 +22,7 @@ from flask import Flask, current_app
 from sqlalchemy import Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from shop.sandbox.faults import callbacks as callback_faults
 from shop.sandbox.models import GatewayOrder, db
 from shop.sandbox.payneteasy import delivery
 
@@ -82,12 +83,14 @@ def notify(order: GatewayOrder, operation: str, success: bool, amount: int | Non
     db.session.commit()
     if config.get("SANDBOX_RBS_CALLBACKS", "auto") != "manual":
         delays = delivery.parse_delays(config.get("SANDBOX_RBS_CALLBACK_DELAYS", "0,1,2,4,8"))
-        start(note.id, delays)
+        note_id = note.id
+        app: Flask = current_app._get_current_object()
+        callback_faults.schedule(app, lambda tries: start(note_id, tries, app), delays)
 
 
-def start(notification_id: int, delays: tuple[float, ...]) -> None:
+def start(notification_id: int, delays: tuple[float, ...], app: Flask | None = None) -> None:
     """Deliver on a daemon thread; the shop may be served by this very process."""
-    app: Flask = current_app._get_current_object()
+    app = app or current_app._get_current_object()
     bookkeeping = delivery.state(app)  # shared with PaynetEasy: one shutdown stops both
     thread = threading.Thread(
         target=_run, args=(app, notification_id, delays, bookkeeping.stop), daemon=True

@@ -16,4 +16,7 @@ calls of one API method (or every method), or for a single call with the request
 | `hang` | no answer for `ms` milliseconds (default 15 000), then the real one | yes, late |
 | `hang_after` | the real work done at once, the answer held back `ms` milliseconds | yes |
 | `system_error` | the gateway's own "system error" (RBS errorCode 7, PaynetEasy type=error) | no |
+
+Armed with method `callback`, the callback faults `lost`, `duplicated`, `delayed` and
+`out_of_order` act on the notifications both gateways send (see faults/callbacks.py).
 """

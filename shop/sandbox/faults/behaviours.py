@@ -24,6 +24,11 @@ FAULTS = frozenset(
         "hang",
         "hang_after",
         "system_error",
+        # for callbacks (method "callback"), see faults/callbacks.py
+        "lost",
+        "duplicated",
+        "delayed",
+        "out_of_order",
     }
 )
 HTML_ERROR = (

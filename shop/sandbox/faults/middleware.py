@@ -25,7 +25,7 @@ def api_method(path: str) -> tuple[str, str] | None:
     return None
 
 
-def _claim(app: Flask, method: str, provider: str) -> Armed | None:
+def claim(app: Flask, method: str, provider: str) -> Armed | None:
     """Take one use of the first fault armed for this method, atomically."""
     with app.app_context():
         rows = db.session.execute(
@@ -72,4 +72,4 @@ class FaultInjector:
             fault, _, ms = header.partition(";ms=")
             if fault in FAULTS:
                 return Armed(fault, int(ms) if ms.isdigit() else 0, provider)
-        return _claim(self.app, method, provider)
+        return claim(self.app, method, provider)

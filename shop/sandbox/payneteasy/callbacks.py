@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Flask, current_app
 
+from shop.sandbox.faults import callbacks as callback_faults
 from shop.sandbox.payneteasy import delivery
 from shop.sandbox.payneteasy.models import PaynetOrder, TxType
 from shop.sandbox.payneteasy.results import callback_fields
@@ -45,5 +48,6 @@ def _send(order: PaynetOrder, trigger: str, delays: tuple[float, ...]) -> str | 
         delays=delays,
     )
     app: Flask = current_app._get_current_object()  # the thread outlives the request
-    delivery.start(app, job)
+    callback_faults.schedule(app, lambda tries: delivery.start(app, replace(job, delays=tries)),
+                             delays)  # fmt: skip
     return delivery.public_url(url)

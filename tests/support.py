@@ -181,6 +181,15 @@ class Buyer:
         card = {"pan": pan, "expiry": expiry, "cvc": cvc, "cardholder": "ADA LOVELACE"}
         return self.http.post(urljoin(page.url, action), data=card, timeout=10)
 
+    def pay_and_close_the_tab(self, slug: str = "ceramic-mug") -> str:
+        """Buy and pay with the approving card, but never come back: returns where the
+        gateway sent the browser (the shop's return URL), unvisited."""
+        form_url = self.buy(slug)
+        card = {"pan": CARD_APPROVE, "expiry": "12/30", "cvc": "123", "cardholder": "ADA"}
+        finished = self.http.post(form_url, data=card, timeout=10, allow_redirects=False)
+        assert finished.status_code in {302, 303}, finished.text
+        return finished.headers["Location"]
+
     def answer_challenge(self, challenge_page: requests.Response, code: str):
         action = unescape(_form_action(challenge_page.text, "card-form"))
         return self.http.post(urljoin(challenge_page.url, action), data={"code": code}, timeout=10)

@@ -83,17 +83,9 @@ def run_register(shop, cell: Cell) -> None:
         assert payment.gateway_order_id == gateway_orders(shop)[0].md_order
 
 
-def pay_without_returning(shop, buyer: Buyer) -> str:
-    """Pay on the hosted page; returns the return URL the gateway sent the browser to."""
-    form_url = buyer.buy()
-    card = {"pan": CARD_APPROVE, "expiry": "12/30", "cvc": "123", "cardholder": "ADA"}
-    finished = buyer.http.post(form_url, data=card, timeout=5, allow_redirects=False)
-    return finished.headers["Location"]
-
-
 def run_status(shop, cell: Cell) -> None:
     buyer = Buyer(shop)
-    return_url = pay_without_returning(shop, buyer)
+    return_url = buyer.pay_and_close_the_tab()
     arm(shop, "getOrderStatusExtended.do", cell.fault)
     answer = buyer.http.get(return_url, timeout=20, allow_redirects=False)
     assert answer.status_code == 303

@@ -247,3 +247,21 @@ def test_amount_that_differs_from_the_order_needs_review(manual_callbacks_shop):
     assert payment_of(shop).state == "needs_review"
     review = [e for e in payment_of(shop).events if e.to_state == "needs_review"]
     assert len(review) == 1 and "amount mismatch" in review[0].summary
+
+
+def test_an_endpoint_group_is_addressed_and_signed_by_its_own_id(tmp_path):
+    live = start_live_shop(
+        tmp_path, PAYMENT_PROVIDERS="payneteasy", PAYNETEASY_ENDPOINT_GROUP_ID="4343"
+    )
+    try:
+        buyer = buyer_of(live)
+        form_url = buyer.buy("fountain-pen")
+        page = buyer.follow_final_redirect(buyer.pay_payneteasy(form_url, "123"))
+        # The sandbox checks the control against the id in the URL: paid means it matched.
+        assert 'data-state="paid"' in page.text
+        with live.app.app_context():
+            from shop.payments.registry import gateway_for
+
+            assert gateway_for("payneteasy")._url("sale-form").endswith("/sale-form/group/4343")
+    finally:
+        live.stop()

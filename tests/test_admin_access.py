@@ -29,6 +29,14 @@ def test_staff_signs_in_sees_orders_and_signs_out(live_shop):
     assert "RS000001" in staff.get("/admin/", params={"q": "ada@"}).text
     assert "No orders match" in staff.get("/admin/", params={"q": "nobody@"}).text
     assert "RS000001" in staff.get("/admin/", params={"state": "paid"}).text
+    with live_shop.app.app_context():
+        from shop.extensions import db
+        from shop.models import Payment
+
+        payment = db.session.execute(db.select(Payment)).scalar_one()
+        references = [payment.gateway_order_id, payment.merchant_order_number, "rs000001"]
+    for reference in references:
+        assert "RS000001" in staff.get("/admin/", params={"q": reference}).text, reference
     assert "No orders match" in staff.get("/admin/", params={"state": "declined"}).text
     assert staff.get("/admin/", params={"state": "bogus"}).status_code == 400
 

@@ -8,7 +8,7 @@ CHROMIUM ?= /usr/bin/chromium
 # The PostgreSQL of these machines: 127.0.0.1:5432, trust auth, database `test`.
 POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run serve test test-postgres lint db install browser messages clean
+.PHONY: run serve test test-postgres bench lint db install browser messages clean
 
 run: db  ## shop + embedded sandbox on http://127.0.0.1:5000 (dev server, threaded)
 	$(FLASK) run --host 127.0.0.1 --port 5000 --with-threads
@@ -26,6 +26,9 @@ test-postgres: install browser  ## the whole suite again, the shop's tables on P
 	  "$(subst +psycopg,,$(POSTGRES_URL))" || \
 	  { echo "PostgreSQL is not reachable at $(POSTGRES_URL)"; exit 1; }
 	TEST_DATABASE_URL=$(POSTGRES_URL) CHROMIUM_PATH=$(CHROMIUM) $(BIN)/pytest
+
+bench: install  ## a whole purchase over loopback, timed; prints figures, asserts nothing
+	$(BIN)/python -m tests.benchmark
 
 lint: install
 	$(BIN)/ruff check .

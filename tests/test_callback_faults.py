@@ -64,11 +64,11 @@ def test_a_duplicated_callback_makes_one_transition(shop):
 
 
 def test_a_delayed_callback_still_settles_the_order(shop):
-    arm(shop, "delayed", ms=400)
+    arm(shop, "delayed", ms=1500)
     pay_and_close_the_tab(shop)
     with shop.app.app_context():
         assert state() == "awaiting_payment"
-    assert shop.wait_for(lambda: state() == "paid", seconds=5)
+    assert shop.wait_for(lambda: state() == "paid", seconds=10)
 
 
 def test_callbacks_out_of_order_never_move_a_payment_backwards(tmp_path):

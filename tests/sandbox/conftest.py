@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import threading
 import time
 import uuid
@@ -21,6 +23,7 @@ from shop.sandbox import create_app
 
 AUTH = {"userName": "redirect-shop-api", "password": "sandbox-demo-password"}
 FUTURE_EXPIRY = "12/39"
+DEMO_KEY = "sandbox-callback-key"  # SANDBOX_RBS_CALLBACK_KEY's default
 
 
 class FakeClock:
@@ -57,10 +60,10 @@ def app(db_path: Path, clock: FakeClock) -> Iterator[Flask]:
         }
     )
     yield app
+    from shop.sandbox import delivery
     from shop.sandbox.models import db
-    from shop.sandbox.payneteasy import delivery
 
-    delivery.shutdown(app)
+    delivery.shutdown(app)  # every callback thread of the app, RBS and PaynetEasy
     with app.app_context():
         db.engine.dispose()
 
@@ -170,3 +173,34 @@ def receiver() -> Iterator[Receiver]:
     server.shutdown()
     server.server_close()
     thread.join(5)
+
+
+def signed_by(hit: dict[str, str], key: str) -> bool:
+    """The test's own check of rbs.md 5.1 (independent of the code under test)."""
+    params = {k: v for k, v in hit.items() if k not in {"_query", "shop_token", "checksum"}}
+    text = "".join(f"{name};{params[name]};" for name in sorted(params))
+    digest = hmac.new(key.encode(), text.encode(), hashlib.sha256).hexdigest().upper()
+    return hmac.compare_digest(digest, hit.get("checksum", ""))
+
+
+def events(hits: list[dict[str, str]]) -> list[tuple[str, str]]:
+    assert all(signed_by(hit, DEMO_KEY) for hit in hits)
+    return [(hit["operation"], hit["status"]) for hit in hits]
+
+
+def callbacks_of(client, md_order: str) -> list[dict[str, Any]]:
+    answer = client.get(f"/payment/sandbox/orders/{md_order}/callbacks")
+    assert answer.status_code == 200
+    return answer.get_json()
+
+
+def wait_tries(client, md_order: str, count: int) -> list[dict[str, Any]]:
+    """Poll the log until count tries of all callbacks are recorded (bounded)."""
+    deadline = time.monotonic() + 5
+    tries: list[dict[str, Any]] = []
+    while time.monotonic() < deadline:
+        tries = [t for note in callbacks_of(client, md_order) for t in note["attempts"]]
+        if len(tries) >= count:
+            break
+        time.sleep(0.02)
+    return tries

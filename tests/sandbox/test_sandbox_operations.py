@@ -113,3 +113,90 @@ def test_operations_need_the_merchant_credentials(client, paid):
         },
     ).get_json()
     assert body["errorCode"] == "5"
+
+
+def dates(rbs, order_id: str) -> dict[str, int]:
+    body = rbs("getOrderStatusExtended", orderId=order_id)
+    names = ("depositedDate", "reversedDate", "refundedDate")
+    return {name: body[name] for name in names if name in body}
+
+
+def test_status_dates_follow_each_operation(paid, rbs, clock):
+    order_id = paid(two_stage=True)
+    assert dates(rbs, order_id) == {}
+    clock.advance(10)
+    rbs("deposit", orderId=order_id, amount="0")
+    deposited = int(clock.now * 1000)
+    assert dates(rbs, order_id) == {"depositedDate": deposited}
+    clock.advance(10)
+    rbs("refund", orderId=order_id, amount="100")
+    refunded = int(clock.now * 1000)
+    assert dates(rbs, order_id) == {"depositedDate": deposited, "refundedDate": refunded}
+
+
+def test_one_stage_payment_reversed_within_the_window(paid, rbs, clock):
+    order_id = paid()
+    assert amounts(rbs, order_id) == (2, "DEPOSITED", 10000, 10000, 0)
+
+    assert rbs("reverse", orderId=order_id, amount="10000") == {
+        "errorCode": 0,
+        "errorMessage": "Success",
+    }
+
+    assert amounts(rbs, order_id) == (3, "REVERSED", 10000, 0, 0)
+    assert dates(rbs, order_id)["reversedDate"] == int(clock.now * 1000)
+    assert rbs("refund", orderId=order_id, amount="0")["errorCode"] == "7"
+    assert rbs("reverse", orderId=order_id)["errorCode"] == "7"
+
+
+def test_reverse_after_a_deposit_of_a_hold_and_then_nothing_else(paid, rbs):
+    order_id = paid(two_stage=True)
+    rbs("deposit", orderId=order_id, amount="4000")
+    assert rbs("reverse", orderId=order_id)["errorCode"] == 0
+    assert amounts(rbs, order_id) == (3, "REVERSED", 10000, 0, 0)
+    assert rbs("deposit", orderId=order_id, amount="0")["errorCode"] == "7"
+
+
+def test_reverse_of_an_unpaid_or_declined_order_is_refused(register, pay, rbs):
+    unpaid = register()["orderId"]
+    declined = register()
+    pay(declined["formUrl"], "5168494895055780")
+    for order_id in (unpaid, declined["orderId"]):
+        body = rbs("reverse", orderId=order_id)
+        assert body == {"errorCode": "7", "errorMessage": "Payment must be in a correct state"}
+
+
+def test_refund_of_a_partial_deposit_is_capped_by_it(paid, rbs):
+    order_id = paid(two_stage=True)
+    rbs("deposit", orderId=order_id, amount="6000")
+    exceeding = rbs("refund", orderId=order_id, amount="6001")
+    assert exceeding == {"errorCode": "7", "errorMessage": "Refund amount exceeds deposited amount"}
+    assert rbs("refund", orderId=order_id, amount="0")["errorCode"] == 0
+    assert amounts(rbs, order_id) == (4, "REFUNDED", 10000, 0, 6000)
+
+
+def test_amount_stays_the_registered_amount(paid, rbs):
+    order_id = paid(two_stage=True)
+    rbs("deposit", orderId=order_id, amount="2500")
+    rbs("refund", orderId=order_id, amount="500")
+    body = rbs("getOrderStatusExtended", orderId=order_id)
+    assert (body["amount"], body["paymentAmountInfo"]["totalAmount"]) == (10000, 10000)
+    legacy = rbs("getOrderStatus", orderId=order_id)
+    assert (legacy["OrderStatus"], legacy["Amount"], legacy["depositAmount"]) == (4, 10000, 2000)
+
+
+def test_operations_by_order_number(register, pay, rbs):
+    number = "op-by-number-1"
+    answer = register("registerPreAuth", orderNumber=number, amount="10000")
+    pay(answer["formUrl"], CARD)
+    assert rbs("deposit", orderNumber=number, amount="0")["errorCode"] == 0
+    assert amounts(rbs, answer["orderId"])[:2] == (2, "DEPOSITED")
+    assert rbs("refund", orderNumber="no-such-number", amount="1")["errorCode"] == "6"
+
+
+@pytest.mark.parametrize("amount", ["\u00b2", "\uff11\uff10", "1e3", " ", "1234567890123"])
+def test_odd_amounts_are_invalid_not_a_crash(paid, rbs, amount):
+    order_id = paid(two_stage=True)
+    body = rbs("deposit", orderId=order_id, amount=amount)
+    assert body["errorCode"] in {"4", "5"}
+    assert amounts(rbs, order_id) == (1, "APPROVED", 10000, 0, 0)

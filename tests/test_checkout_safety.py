@@ -6,7 +6,7 @@ import re
 
 from shop.extensions import db
 from shop.models import Order, Payment, PaymentEvent
-from tests.support import CARD_APPROVE, start_live_shop
+from tests.support import CARD_APPROVE, Buyer, start_live_shop
 
 
 def orders_of(shop) -> list[Order]:
@@ -100,7 +100,6 @@ def test_double_submit_of_the_checkout_form_registers_once(live_shop, buyer):
 
 def test_gateway_refusing_credentials_gives_a_clear_message_and_a_recoverable_order(tmp_path):
     shop = start_live_shop(tmp_path, RBS_PASSWORD="wrong-password")
-    from tests.support import Buyer
 
     buyer = Buyer(shop)
     try:
@@ -125,3 +124,14 @@ def test_gateway_refusing_credentials_gives_a_clear_message_and_a_recoverable_or
     finally:
         buyer.close()
         shop.stop()
+
+
+def test_orders_are_reachable_only_by_their_unguessable_token(live_shop, buyer):
+    buyer.pay(buyer.buy(), CARD_APPROVE)
+    order = orders_of(live_shop)[0]
+    stranger = Buyer(live_shop)
+    for guess in ["1", "RS000001", order.payments[0].merchant_order_number, order.token[:-1]]:
+        assert stranger.get(f"/orders/{guess}").status_code == 404
+    assert len(order.token) >= 22  # 18 random bytes
+    assert stranger.get(f"/orders/{order.token}").status_code == 200  # the link is the key
+    stranger.close()

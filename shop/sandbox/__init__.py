@@ -50,7 +50,7 @@ def load_config(test_config: dict[str, Any] | None) -> dict[str, Any]:
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the sandbox app, standalone or to mount under /sandbox."""
-    from shop.sandbox import acs, api, errors, hosted, payneteasy, rbs_control
+    from shop.sandbox import acs, api, errors, hosted, payneteasy, rbs_callbacks, rbs_control
     from shop.sandbox.faults import control as fault_control
     from shop.sandbox.faults.middleware import FaultInjector
     from shop.sandbox.faults.models import ArmedFault  # noqa: F401  (creates its table)
@@ -65,6 +65,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(acs.bp)
     payneteasy.init_app(app)
     app.register_blueprint(fault_control.bp)
+    rbs_callbacks.init_app(app)
     app.register_blueprint(rbs_control.bp)
     errors.register_error_handlers(app)
     with app.app_context():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from shop.sandbox import lifecycle
+from shop.sandbox import expiry, lifecycle
 from shop.sandbox.cards import CHALLENGE_CODE
 from shop.sandbox.hosted import order_or_404, page_redirect, processed
 from shop.sandbox.models import OrderStatus
@@ -13,6 +13,7 @@ from shop.sandbox.money import format_amount
 from shop.sandbox.redirects import finish_url
 
 bp = Blueprint("sandbox_acs", __name__)
+bp.before_request(expiry.sweep_before_request)
 
 ACS_PAGE = "/payment/merchants/<merchant>/acs.html"
 

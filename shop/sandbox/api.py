@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, request, url_for
 
-from shop.sandbox import lifecycle, operations, rbs_control
+from shop.sandbox import expiry, lifecycle, operations
 from shop.sandbox.registration import parse_register
 from shop.sandbox.wire import ApiError, error_body, extended_status, json_response, legacy_status
 
@@ -28,7 +28,7 @@ def call(method: str) -> Response:
     try:
         _check_text(params)
         _authenticate(params)
-        rbs_control.sweep()  # time-outs happen even when nobody looks at the order
+        expiry.sweep()  # time-outs happen (and are notified) even when nobody looks
         return json_response(handler(params))
     except ApiError as error:
         return json_response(error_body(error, legacy=method == "getOrderStatus"))

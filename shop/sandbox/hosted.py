@@ -7,7 +7,7 @@ import re
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from shop.sandbox import lifecycle
+from shop.sandbox import expiry, lifecycle
 from shop.sandbox.card_form import CardFormError, parse_card_form
 from shop.sandbox.cards import TEST_CARDS
 from shop.sandbox.models import GatewayOrder, OrderStatus
@@ -15,6 +15,7 @@ from shop.sandbox.money import format_amount
 from shop.sandbox.redirects import finish_url
 
 bp = Blueprint("sandbox_hosted", __name__)
+bp.before_request(expiry.sweep_before_request)
 
 PAGE = "/payment/merchants/<merchant>/payment_<lang>.html"
 _LANG = re.compile(r"^[a-z]{2}$")

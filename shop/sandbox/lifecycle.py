@@ -1,4 +1,4 @@
-"""Order state changes: register, pay, 3-D Secure, cancel, and lazy expiry."""
+"""Order state changes: register, pay, 3-D Secure, cancel, and expiry (each one notified)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from flask import current_app
 from shop.sandbox import rbs_callbacks
 from shop.sandbox.card_form import CardInput
 from shop.sandbox.cards import Decision, Outcome, decide, decide_challenge, mask_pan, payment_system
-from shop.sandbox.models import GatewayOrder, OrderStatus, db
+from shop.sandbox.models import OPEN_STATUSES, CallbackOperation, GatewayOrder, OrderStatus, db
 from shop.sandbox.registration import RegisterRequest
 from shop.sandbox.wire import ApiError
 
@@ -80,12 +80,30 @@ def load(md_order: str, *, for_update: bool = False) -> GatewayOrder | None:
 
 def expire_if_due(order: GatewayOrder) -> GatewayOrder:
     """Decline an open order read after its deadline (actionCode -2007), and persist it."""
-    if order.is_open and now_ms() > order.expires_ms:
-        _decline(order, TIMEOUT)
-        db.session.commit()
-        log.info("expired mdOrder=%s", order.md_order)
-        rbs_callbacks.notify(order, "declinedByTimeout", True)
+    expire(order)
     return order
+
+
+def expire(order: GatewayOrder) -> bool:
+    """Time out a due open order; True only for the one caller that closed it (one callback)."""
+    if not (order.is_open and now_ms() > order.expires_ms):
+        return False
+    closed = db.session.execute(
+        db.update(GatewayOrder)
+        .where(GatewayOrder.md_order == order.md_order)
+        .where(GatewayOrder.status.in_(sorted(OPEN_STATUSES)))
+        .values(
+            status=OrderStatus.DECLINED,
+            action_code=TIMEOUT.action_code,
+            action_description=TIMEOUT.description,
+        )
+    )
+    db.session.commit()
+    if closed.rowcount != 1:
+        return False
+    log.info("expired mdOrder=%s", order.md_order)
+    rbs_callbacks.notify(order, CallbackOperation.DECLINED_BY_TIMEOUT, True)
+    return True
 
 
 def pay(order: GatewayOrder, card: CardInput, payer_ip: str | None) -> GatewayOrder:
@@ -130,9 +148,11 @@ def cancel(order: GatewayOrder) -> GatewayOrder:
 
 
 def notify_payment(order: GatewayOrder) -> None:
-    """The callback for a payment attempt: approved (hold) or deposited, status 0 if declined."""
-    operation = "approved" if order.two_stage else "deposited"
-    rbs_callbacks.notify(order, operation, order.is_paid)
+    """The callback of a payment attempt: approved (a hold), deposited, or deposited/0 (failed)."""
+    if order.status == OrderStatus.APPROVED:
+        rbs_callbacks.notify(order, CallbackOperation.APPROVED, True)
+    else:
+        rbs_callbacks.notify(order, CallbackOperation.DEPOSITED, order.is_paid)
 
 
 def _apply(order: GatewayOrder, decision: Decision) -> None:

@@ -1,11 +1,21 @@
-"""The simulator's own tables: one row per gateway order, keyed by mdOrder."""
+"""The simulator's RBS tables: orders keyed by mdOrder, the callbacks they owe, each try."""
 
 from __future__ import annotations
 
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import BigInteger, Boolean, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -36,7 +46,10 @@ class GatewayOrder(db.Model):
     """A registered order as the gateway sees it; amounts cover later deposit/refund."""
 
     __tablename__ = "sandbox_rbs_order"
-    __table_args__ = (UniqueConstraint("merchant", "order_number"),)
+    __table_args__ = (
+        UniqueConstraint("merchant", "order_number"),
+        Index("ix_sandbox_rbs_order_due", "status", "expires_ms"),  # the expiry sweep
+    )
 
     md_order: Mapped[str] = mapped_column(String(36), primary_key=True)
     merchant: Mapped[str] = mapped_column(String(100))
@@ -84,3 +97,45 @@ class GatewayOrder(db.Model):
     def is_paid(self) -> bool:
         """Apply the gateway's rule: paid only in orderStatus 1 or 2."""
         return self.status in (OrderStatus.APPROVED, OrderStatus.DEPOSITED)
+
+
+class CallbackOperation(StrEnum):
+    """The callback's operation parameter (rbs.md 5): what happened to the order."""
+
+    APPROVED = "approved"
+    DEPOSITED = "deposited"
+    REVERSED = "reversed"
+    REFUNDED = "refunded"
+    DECLINED_BY_TIMEOUT = "declinedByTimeout"
+
+
+class RbsNotification(db.Model):
+    """One callback the gateway owes the merchant, its parameters frozen at the change."""
+
+    __tablename__ = "sandbox_rbs_notification"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    md_order: Mapped[str] = mapped_column(String(36), index=True)
+    operation: Mapped[str] = mapped_column(String(20))
+    url: Mapped[str] = mapped_column(String(512))  # as registered: may carry the shop's token
+    params: Mapped[str] = mapped_column(Text)  # JSON object, checksum included
+    created_at: Mapped[float] = mapped_column(Float)
+
+
+class RbsCallbackAttempt(db.Model):
+    """One HTTP GET of a callback: the tests and the control endpoint read these."""
+
+    __tablename__ = "sandbox_rbs_callback_attempt"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    notification_id: Mapped[int] = mapped_column(
+        ForeignKey("sandbox_rbs_notification.id"), index=True
+    )
+    md_order: Mapped[str] = mapped_column(String(36), index=True)
+    operation: Mapped[str] = mapped_column(String(20))
+    trigger: Mapped[str] = mapped_column(String(10))  # auto | manual
+    attempt: Mapped[int] = mapped_column(Integer)
+    url: Mapped[str] = mapped_column(String(512))  # scheme, host and path: no query string
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(String(100))
+    at: Mapped[float] = mapped_column(Float)

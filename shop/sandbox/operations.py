@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from shop.sandbox import lifecycle, rbs_callbacks
-from shop.sandbox.models import GatewayOrder, OrderStatus, db
+from shop.sandbox.models import CallbackOperation, GatewayOrder, OrderStatus, db
 from shop.sandbox.wire import ApiError
 
 Params = dict[str, str]
@@ -34,12 +34,13 @@ def _order(params: Params) -> GatewayOrder:
 
 
 def _amount(params: Params, required: bool) -> int | None:
+    """Read amount as minor units; ASCII digits only, as str.isdigit() also passes "²"."""
     raw = params.get("amount", "").strip()
     if not raw:
         if required:
             raise ApiError("4", "Amount is empty")
         return None
-    if not raw.isdigit() or len(raw) > 12:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
         raise ApiError("5", "Invalid amount")
     return int(raw)
 
@@ -57,7 +58,7 @@ def deposit(params: Params) -> dict[str, Any]:
     order.deposited_amount = amount
     order.deposited_ms = lifecycle.now_ms()
     db.session.commit()
-    rbs_callbacks.notify(order, "deposited", True, amount)
+    rbs_callbacks.notify(order, CallbackOperation.DEPOSITED, True, amount)
     return SUCCESS
 
 
@@ -75,7 +76,7 @@ def reverse(params: Params) -> dict[str, Any]:
     order.deposited_amount = 0
     order.reversed_ms = lifecycle.now_ms()
     db.session.commit()
-    rbs_callbacks.notify(order, "reversed", True)
+    rbs_callbacks.notify(order, CallbackOperation.REVERSED, True)
     return SUCCESS
 
 
@@ -94,5 +95,5 @@ def refund(params: Params) -> dict[str, Any]:
     order.deposited_amount -= amount
     order.refunded_ms = lifecycle.now_ms()
     db.session.commit()
-    rbs_callbacks.notify(order, "refunded", True, amount)
+    rbs_callbacks.notify(order, CallbackOperation.REFUNDED, True, amount)
     return SUCCESS

@@ -1,77 +1,101 @@
 """RBS sandbox control endpoints, for tests and workshops (not part of the real API), JSON:
 
-- `POST /payment/sandbox/orders/<mdOrder>/callback`: send the order's latest callback again,
-  once, in the background (202; 409 when there is none): a duplicate, or a late one.
-- `GET /payment/sandbox/orders/<mdOrder>/callbacks`: every callback and its delivery tries.
-- `POST /payment/sandbox/sweep`: expire every open order past its deadline now (each gets
-  its declinedByTimeout callback); the API also sweeps before each call.
+POST /payment/sandbox/orders/<mdOrder>/callback
+    Send the order's latest callback again, once, in the background, with the parameters it
+    had (a duplicate, or a late one). 202 {"queued": true, "operation": ..., "url": ...};
+    409 when the order has no callback. Works in SANDBOX_RBS_CALLBACKS "manual" mode too,
+    where it is the only way callbacks go out.
+GET  /payment/sandbox/orders/<mdOrder>/callbacks
+    Every callback of the order, oldest first, each with its parameters and its delivery
+    tries: [{"operation", "status", "params", "url", "at", "attempts": [{"attempt",
+    "trigger", "url", "http_status", "error", "at"}]}]. URLs lose their query string.
+POST /payment/sandbox/sweep
+    Expire every open order past its deadline now (each gets its declinedByTimeout
+    callback): 200 {"expired": <count>}. The API and the hosted pages also sweep.
+The order endpoints answer 404 {"error": ...} for an unknown mdOrder.
 """
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, Response, jsonify
 
-from shop.sandbox import lifecycle, rbs_callbacks
-from shop.sandbox.models import GatewayOrder, OrderStatus, db
-from shop.sandbox.rbs_callbacks import RbsCallbackAttempt, RbsNotification
+from shop.sandbox import delivery, expiry, rbs_callbacks
+from shop.sandbox.models import GatewayOrder, RbsCallbackAttempt, RbsNotification, db
 
 bp = Blueprint("sandbox_rbs_control", __name__, url_prefix="/payment/sandbox")
 
 
-def sweep() -> int:
-    """Expire open orders whose time ran out; returns how many."""
-    now = lifecycle.now_ms()
-    due = db.session.execute(
-        db.select(GatewayOrder.md_order).where(
-            GatewayOrder.status.in_([OrderStatus.CREATED, OrderStatus.ACS_STARTED]),
-            GatewayOrder.expires_ms < now,
-        )
-    ).scalars()
-    count = 0
-    for md_order in list(due):
-        order = lifecycle.load(md_order)  # load() expires what is due, and notifies
-        count += order is not None and order.status == OrderStatus.DECLINED
-    return count
+def _answer(body: Any, status: int = 200) -> Response:
+    """Answer JSON with the given status."""
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+def _known(md_order: str) -> bool:
+    """Tell whether the order exists (without expiring it: a read must not send callbacks)."""
+    return db.session.get(GatewayOrder, md_order) is not None
 
 
 @bp.post("/sweep")
-def sweep_now():
-    return jsonify(expired=sweep())
+def sweep_now() -> Response:
+    """Expire what is due now."""
+    return _answer({"expired": expiry.sweep()})
 
 
 @bp.post("/orders/<md_order>/callback")
-def resend(md_order: str):
-    note = (
-        db.session.execute(
-            db.select(RbsNotification)
-            .filter_by(md_order=md_order)
-            .order_by(RbsNotification.id.desc())
-        )
-        .scalars()
-        .first()
-    )
+def resend(md_order: str) -> Response:
+    """Send the latest callback once more, without waiting for it."""
+    if not _known(md_order):
+        return _answer({"error": "Order not found"}, 404)
+    latest = db.select(RbsNotification).filter_by(md_order=md_order)
+    note = db.session.execute(latest.order_by(RbsNotification.id.desc())).scalars().first()
     if note is None:
-        return jsonify(error="no callback for this order"), 409
-    rbs_callbacks.start(note.id, (0.0,))
-    return jsonify(queued=True, operation=json.loads(note.params)["operation"]), 202
+        return _answer({"error": "The order has sent no callback"}, 409)
+    rbs_callbacks.start(note.id, (0.0,), trigger="manual")
+    body = {"queued": True, "operation": note.operation, "url": delivery.public_url(note.url)}
+    return _answer(body, 202)
 
 
 @bp.get("/orders/<md_order>/callbacks")
-def attempts(md_order: str):
-    notes = db.session.execute(
-        db.select(RbsNotification).filter_by(md_order=md_order).order_by(RbsNotification.id)
-    ).scalars()
-    result = []
-    for note in notes:
-        tries = db.session.execute(
-            db.select(RbsCallbackAttempt).filter_by(notification_id=note.id)
-        ).scalars()
-        params = json.loads(note.params)
-        result.append(
-            {"operation": params["operation"], "status": params["status"], "params": params,
-             "attempts": [{"attempt": t.attempt, "http_status": t.http_status,
-                           "error": t.error} for t in tries]}
-        )  # fmt: skip
-    return jsonify(result)
+def callbacks(md_order: str) -> Response:
+    """List the order's callbacks with their delivery tries."""
+    if not _known(md_order):
+        return _answer({"error": "Order not found"}, 404)
+    notes = db.select(RbsNotification).filter_by(md_order=md_order).order_by(RbsNotification.id)
+    tries = db.select(RbsCallbackAttempt).filter_by(md_order=md_order)
+    by_note: dict[int, list[dict[str, Any]]] = {}
+    for row in db.session.execute(tries.order_by(RbsCallbackAttempt.id)).scalars():
+        by_note.setdefault(row.notification_id, []).append(_attempt_json(row))
+    notes_json = [
+        _note_json(note, by_note.get(note.id, [])) for note in db.session.execute(notes).scalars()
+    ]
+    return _answer(notes_json)
+
+
+def _note_json(note: RbsNotification, attempts: list[dict[str, Any]]) -> dict[str, Any]:
+    """One callback as JSON."""
+    params = json.loads(note.params)
+    return {
+        "operation": note.operation,
+        "status": params["status"],
+        "params": params,
+        "url": delivery.public_url(note.url),
+        "at": note.created_at,
+        "attempts": attempts,
+    }
+
+
+def _attempt_json(row: RbsCallbackAttempt) -> dict[str, Any]:
+    """One delivery try as JSON."""
+    return {
+        "attempt": row.attempt,
+        "trigger": row.trigger,
+        "url": row.url,
+        "http_status": row.http_status,
+        "error": row.error,
+        "at": row.at,
+    }

@@ -81,6 +81,7 @@ def extended_status(order: GatewayOrder) -> dict[str, Any]:
         body["cardAuthInfo"] = _card_auth_info(order)
     if order.auth_ms is not None:
         body["authDateTime"] = order.auth_ms
+    body.update(_operation_dates(order))
     body["terminalId"] = TERMINAL_ID
     if order.auth_ref_num:
         body["authRefNum"] = order.auth_ref_num
@@ -93,6 +94,16 @@ def extended_status(order: GatewayOrder) -> dict[str, Any]:
     }
     body["bankInfo"] = _bank_info(order)
     return body
+
+
+def _operation_dates(order: GatewayOrder) -> dict[str, int]:
+    """depositedDate, reversedDate, refundedDate (the latest refund): epoch ms, once they exist."""
+    dates = {
+        "depositedDate": order.deposited_ms,
+        "reversedDate": order.reversed_ms,
+        "refundedDate": order.refunded_ms,
+    }
+    return {name: value for name, value in dates.items() if value is not None}
 
 
 def _card_auth_info(order: GatewayOrder) -> dict[str, str]:

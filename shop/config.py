@@ -47,16 +47,6 @@ DEFAULTS: dict[str, object] = {
     "ADMIN_SIGNIN_LIMIT": 5,
 }
 
-# Keys that hold secrets: masked wherever configuration or requests could be printed.
-SECRET_KEYS = frozenset(
-    {
-        "SECRET_KEY",
-        "RBS_PASSWORD",
-        "RBS_CALLBACK_KEY",
-        "PAYNETEASY_CONTROL_KEY",
-        "ADMIN_PASSWORD_HASH",
-    }
-)
 # The staff password of the offline demo, accepted only while every gateway is the sandbox.
 DEMO_ADMIN_PASSWORD = "demo-admin"  # noqa: S105
 

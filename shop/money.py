@@ -55,7 +55,3 @@ def parse_major(text: str, currency: Currency) -> int:
         raise ValueError(f"not an amount in {currency.alpha}: {text!r}")
     return int(minor)
 
-
-def format_major(minor: int, currency: Currency) -> str:
-    """Major units with a dot and fixed decimals, as wire formats that want '100.00' expect."""
-    return f"{to_major(minor, currency):.{currency.exponent}f}"

@@ -3,7 +3,6 @@ status call before it counts; what the gateway refuses changes nothing in the sh
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable
 
@@ -26,7 +25,6 @@ from shop.payments.registry import gateway_for
 from shop.payments.states import PaymentState
 from shop.payments.transitions import apply_status
 
-log = logging.getLogger(__name__)
 STEP = 11
 _CONFIRM_TRIES = 4
 _CONFIRM_PAUSE = 0.25
@@ -55,8 +53,9 @@ def capture(payment: Payment, amount: int | None = None) -> Payment:
         captured = status.captured_amount
         return status.outcome is Outcome.DEPOSITED and captured in {None, amount}
 
-    return _operate(payment, f"capture {amount}", lambda g, r: g.capture(r, amount, alpha),
-                    confirmed)  # fmt: skip
+    label = f"capture {amount}"
+    status = _operate(payment, label, lambda g, r: g.capture(r, amount, alpha), confirmed)
+    return _settle(payment, label, status)
 
 
 def release(payment: Payment) -> Payment:
@@ -66,7 +65,8 @@ def release(payment: Payment) -> Payment:
     def confirmed(status: GatewayStatus) -> bool:
         return status.outcome is Outcome.REVERSED
 
-    return _operate(payment, "release", lambda g, r: g.release(r), confirmed)
+    status = _operate(payment, "release", lambda g, r: g.release(r), confirmed)
+    return _settle(payment, "release", status)
 
 
 def refund(payment: Payment, amount: int) -> Payment:
@@ -82,22 +82,24 @@ def refund(payment: Payment, amount: int) -> Payment:
             return False
         if status.refunded_amount is not None:
             return status.refunded_amount == expected_total
-        if status.operation_amount != amount:
-            return False
-        # This gateway reports each return alone: the shop's ledger adds it up.
-        payment.refunded_amount = expected_total
-        return True
+        return status.operation_amount == amount
 
-    return _operate(payment, f"refund {amount}", lambda g, r: g.refund(r, amount, alpha),
-                    confirmed)  # fmt: skip
+    label = f"refund {amount}"
+    status = _operate(payment, label, lambda g, r: g.refund(r, amount, alpha), confirmed)
+    if status.refunded_amount is None:
+        # This gateway reports each return alone: the shop's ledger adds them up.
+        payment.refunded_amount = expected_total
+    return _settle(payment, label, status)
 
 
 def _allow(payment: Payment, action: str) -> None:
     if action not in available_actions(payment):
-        raise OperationNotAllowed(
-            _("You cannot %(action)s a payment that is %(state)s.", action=action,
-              state=payment.state)
-        )  # fmt: skip
+        message = _(
+            "You cannot %(action)s a payment that is %(state)s.",
+            action=action,
+            state=payment.state,
+        )
+        raise OperationNotAllowed(message)
 
 
 def _operate(
@@ -105,8 +107,8 @@ def _operate(
     label: str,
     call: Callable[[Gateway, PaymentRef], None],
     confirmed: Callable[[GatewayStatus], bool],
-) -> Payment:
-    """Ask the gateway, then confirm with status calls before anything counts."""
+) -> GatewayStatus:
+    """Ask the gateway, then poll its status until it shows the result; nothing is applied."""
     gateway = gateway_for(payment.provider, events.exchange_recorder(payment, step=STEP))
     events.record(payment, "operation", STEP, f"staff asked: {label}")
     db.session.commit()
@@ -122,7 +124,11 @@ def _operate(
         events.record(payment, "operation", STEP, f"{label} outcome unknown: {exc}")
         db.session.commit()
         raise PaymentUnavailable(_("The gateway did not answer; check the status again.")) from exc
-    status = _confirm(gateway, payment, confirmed)
+    return _confirm(gateway, payment, confirmed)
+
+
+def _settle(payment: Payment, label: str, status: GatewayStatus) -> Payment:
+    """Apply a confirmed result through the one transition path."""
     events.record(payment, "operation", STEP, f"{label} confirmed by a status call")
     apply_status(payment, status, STEP)
     return payment

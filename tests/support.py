@@ -18,7 +18,7 @@ from werkzeug.serving import make_server
 from shop import create_app
 from shop.catalog.demo import seed_products
 from shop.extensions import db
-from shop.models import Product
+from shop.models import Order, Payment, Product
 from shop.sandbox.payneteasy import delivery
 
 CARD_APPROVE = "4111 1111 1111 1111"
@@ -91,6 +91,18 @@ class LiveShop:
     def product_id(self, slug: str) -> int:
         with self.app.app_context():
             return db.session.execute(db.select(Product.id).filter_by(slug=slug)).scalar_one()
+
+    def only_payment(self) -> Payment:
+        """The one payment a test made, with its events and order loaded for assertions."""
+        with self.app.app_context():
+            payment = db.session.execute(db.select(Payment)).scalar_one()
+            _ = payment.events, payment.order
+            return payment
+
+    def only_order_token(self) -> str:
+        """The public token of the one order a test made."""
+        with self.app.app_context():
+            return db.session.execute(db.select(Order.token)).scalar_one()
 
     def sandbox(self) -> Flask:
         """The mounted sandbox app (its own config and tables)."""

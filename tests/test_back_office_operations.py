@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from shop.extensions import db
-from shop.models import Order, Payment
 from tests.support import CARD_APPROVE, Buyer, Staff, start_live_shop
 
 PROVIDERS = ["rbs", "payneteasy"]
@@ -51,15 +49,7 @@ def pay(shop, provider: str, slug: str = "desk-lamp") -> str:
         page = buyer.follow_final_redirect(buyer.pay_payneteasy(form_url, "123"))
     assert page.status_code == 200
     buyer.close()
-    with shop.app.app_context():
-        return db.session.execute(db.select(Order.token)).scalar_one()
-
-
-def payment(shop) -> Payment:
-    with shop.app.app_context():
-        found = db.session.execute(db.select(Payment)).scalar_one()
-        _ = found.events
-        return found
+    return shop.only_order_token()
 
 
 def signed_in(shop) -> Staff:
@@ -85,7 +75,7 @@ def test_hold_then_full_capture(hold_shop, provider):
     page = staff.act(token, "capture")
 
     assert "capture confirmed by the gateway" in page.text
-    found = payment(hold_shop)
+    found = hold_shop.only_payment()
     assert (found.state, found.captured_amount) == ("paid", 689000)
     assert any("confirmed by a status call" in e.summary for e in found.events)
 
@@ -95,7 +85,7 @@ def test_hold_then_partial_capture(hold_shop, provider):
 
     signed_in(hold_shop).act(token, "capture", "5000.00")
 
-    found = payment(hold_shop)
+    found = hold_shop.only_payment()
     assert (found.state, found.captured_amount, found.refundable_amount) == (
         "paid",
         500000,
@@ -110,7 +100,7 @@ def test_hold_then_release(hold_shop, provider):
     page = staff.act(token, "release")
 
     assert "release confirmed by the gateway" in page.text
-    assert payment(hold_shop).state == "voided"
+    assert hold_shop.only_payment().state == "voided"
     assert "No action is possible" in staff.get(f"/admin/orders/{token}").text
 
 
@@ -120,7 +110,7 @@ def test_capture_above_the_hold_is_refused_and_changes_nothing(hold_shop, provid
     page = signed_in(hold_shop).act(token, "capture", "7000.00")
 
     assert "held amount" in page.text
-    assert payment(hold_shop).state == "authorized"
+    assert hold_shop.only_payment().state == "authorized"
 
 
 def test_two_partial_refunds_then_one_too_many(sale_shop, provider):
@@ -128,21 +118,21 @@ def test_two_partial_refunds_then_one_too_many(sale_shop, provider):
     staff = signed_in(sale_shop)
 
     staff.act(token, "refund", "1000.00")
-    assert (payment(sale_shop).state, payment(sale_shop).refunded_amount) == (
+    assert (sale_shop.only_payment().state, sale_shop.only_payment().refunded_amount) == (
         "partially_refunded",
         100000,
     )
     staff.act(token, "refund", "2000.50")
-    assert payment(sale_shop).refunded_amount == 300050
+    assert sale_shop.only_payment().refunded_amount == 300050
 
     refused = staff.act(token, "refund", "4000.00")  # only 3 889.50 is left
 
     assert "at most what is left" in refused.text
-    after = payment(sale_shop)
+    after = sale_shop.only_payment()
     assert (after.state, after.refunded_amount) == ("partially_refunded", 300050)
 
     staff.act(token, "refund", "3889.50")
-    final = payment(sale_shop)
+    final = sale_shop.only_payment()
     assert (final.state, final.refunded_amount, final.refundable_amount) == (
         "refunded",
         689000,
@@ -156,5 +146,5 @@ def test_refund_before_capture_is_refused_on_the_server(hold_shop, provider):
     page = signed_in(hold_shop).act(token, "refund", "10.00")
 
     assert "cannot refund a payment that is authorized" in page.text
-    calls = [e.endpoint for e in payment(hold_shop).events if e.endpoint]
+    calls = [e.endpoint for e in hold_shop.only_payment().events if e.endpoint]
     assert not any(name in {"refund.do", "return"} for name in calls)

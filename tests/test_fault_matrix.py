@@ -8,8 +8,6 @@ from pathlib import Path
 import pytest
 import requests
 
-from shop.extensions import db
-from shop.models import Order, Payment
 from shop.sandbox.models import GatewayOrder
 from shop.sandbox.models import db as sandbox_db
 from tests.fault_matrix import MATRIX, Cell, render
@@ -42,18 +40,6 @@ def arm(shop, method: str, fault: str) -> None:
     assert answer.status_code == 201, answer.text
 
 
-def the_payment(shop) -> Payment:
-    with shop.app.app_context():
-        payment = db.session.execute(db.select(Payment)).scalar_one()
-        _ = payment.events
-        return payment
-
-
-def order_token(shop) -> str:
-    with shop.app.app_context():
-        return db.session.execute(db.select(Order.token)).scalar_one()
-
-
 def gateway_orders(shop) -> list[GatewayOrder]:
     with shop.sandbox().app_context():
         return list(sandbox_db.session.execute(sandbox_db.select(GatewayOrder)).scalars())
@@ -69,12 +55,12 @@ def run_register(shop, cell: Cell) -> None:
         assert "/sandbox/payment/merchants/" in page.url
     else:
         assert cell.sees in page.text
-    assert the_payment(shop).state == cell.state
+    assert shop.only_payment().state == cell.state
     assert bool(gateway_orders(shop)) is cell.gateway_acted
 
     shop.app.config["PAYMENT_UNKNOWN_AFTER_SECS"] = 0
-    buyer.get(f"/orders/{order_token(shop)}")
-    payment = the_payment(shop)
+    buyer.get(f"/orders/{shop.only_order_token()}")
+    payment = shop.only_payment()
     assert payment.state == cell.settles
     registers = [e for e in payment.events if e.endpoint == "register.do"]
     assert len(registers) == 1, "registered twice"
@@ -89,10 +75,10 @@ def run_status(shop, cell: Cell) -> None:
     arm(shop, "getOrderStatusExtended.do", cell.fault)
     answer = buyer.http.get(return_url, timeout=20, allow_redirects=False)
     assert answer.status_code == 303
-    assert the_payment(shop).state == cell.state
+    assert shop.only_payment().state == cell.state
     assert cell.sees in buyer.get(answer.headers["Location"]).text
     buyer.get(answer.headers["Location"])
-    assert the_payment(shop).state == cell.settles
+    assert shop.only_payment().state == cell.settles
 
 
 def run_staff_action(shop, cell: Cell) -> None:
@@ -100,14 +86,14 @@ def run_staff_action(shop, cell: Cell) -> None:
     buyer.pay(buyer.buy("desk-lamp"), CARD_APPROVE)
     staff = Staff(shop)
     staff.sign_in()
-    token = order_token(shop)
+    token = shop.only_order_token()
     method, amount = ("deposit.do", "") if cell.call == "capture" else ("refund.do", "100.00")
     arm(shop, method, cell.fault)
     answer = staff.act(token, cell.call, amount, follow=False)
     assert answer.status_code == 303
-    assert the_payment(shop).state == cell.state
+    assert shop.only_payment().state == cell.state
     assert cell.sees in staff.get(answer.headers["Location"]).text
-    assert the_payment(shop).state == cell.settles
+    assert shop.only_payment().state == cell.settles
 
 
 RUNNERS = {
@@ -133,7 +119,7 @@ def test_register_timed_out_but_the_gateway_did_register(tmp_path):
     live = start_live_shop(tmp_path, GATEWAY_TIMEOUT=TIMEOUT)
     try:
         run_register(live, cell)
-        payment = the_payment(live)
+        payment = live.only_payment()
         lookups = [e for e in payment.events if e.endpoint == "getOrderStatusExtended.do"]
         assert '"orderNumber"' in lookups[0].request_body
         assert len(gateway_orders(live)) == 1  # one registration at the gateway, not two

@@ -44,13 +44,6 @@ def checkout_with_payneteasy(buyer: Buyer) -> str:
     return answer.headers["Location"]
 
 
-def payment_of(shop) -> Payment:
-    with shop.app.app_context():
-        payment = db.session.execute(db.select(Payment)).scalar_one()
-        _ = payment.events, payment.order
-        return payment
-
-
 def transitions_to(shop, state: str) -> int:
     with shop.app.app_context():
         query = db.select(PaymentEvent).filter_by(kind="transition", to_state=state)
@@ -80,7 +73,7 @@ def test_checkout_offers_both_providers_and_pays_through_payneteasy(shop):
 
     assert page.url.startswith(f"{shop.url}/orders/")
     assert 'data-state="paid"' in page.text
-    payment = payment_of(shop)
+    payment = shop.only_payment()
     assert (payment.provider, payment.state) == ("payneteasy", "paid")
     calls = [e.endpoint for e in payment.events if e.endpoint]
     assert calls[0] == "sale-form" and "status" in calls
@@ -104,7 +97,7 @@ def test_declined_payment_shows_the_reason_and_offers_retry(shop, cvv, code):
 
     assert 'data-state="declined"' in page.text
     assert "Try again" in page.text
-    assert payment_of(shop).action_code == code
+    assert shop.only_payment().action_code == code
 
 
 def test_three_d_secure_password_hint_approves(shop):
@@ -132,7 +125,7 @@ def test_unknown_status_stays_processing_until_the_gateway_decides(shop):
     assert 'data-state="awaiting_payment"' in page.text
     assert '<meta http-equiv="refresh"' in page.text
 
-    payment = payment_of(shop)
+    payment = shop.only_payment()
     finalize = f"{shop.url}/sandbox/paynet/sandbox/orders/{payment.gateway_order_id}/finalize"
     assert requests.post(finalize, data={"status": "approved"}, timeout=5).status_code == 200
 
@@ -144,13 +137,13 @@ def test_final_redirect_with_a_bad_control_is_refused_and_changes_nothing(shop):
     buyer = buyer_of(shop)
     redirect_page = buyer.pay_payneteasy(checkout_with_payneteasy(buyer), "116")
     shop.wait_for(state_is("declined"))
-    before = payment_of(shop)
+    before = shop.only_payment()
 
     page = buyer.follow_final_redirect(redirect_page, status="approved")
 
     assert page.status_code == 403
     assert "does not belong to this payment" in page.text
-    after = payment_of(shop)
+    after = shop.only_payment()
     assert after.state == before.state == "declined"
     assert any("forged" in e.summary for e in after.events)
 
@@ -161,7 +154,7 @@ def test_genuine_redirect_claiming_approval_loses_to_the_status_api(manual_callb
     shop = manual_callbacks_shop
     buyer = buyer_of(shop)
     redirect_page = buyer.pay_payneteasy(checkout_with_payneteasy(buyer), "217")  # unknown
-    payment = payment_of(shop)
+    payment = shop.only_payment()
     key = shop.app.config["PAYNETEASY_CONTROL_KEY"]
     signed = redirect_control(
         "approved", payment.gateway_order_id, payment.merchant_order_number, key
@@ -171,14 +164,14 @@ def test_genuine_redirect_claiming_approval_loses_to_the_status_api(manual_callb
 
     assert page.status_code == 200
     assert 'data-state="awaiting_payment"' in page.text
-    assert payment_of(shop).state == "awaiting_payment"
+    assert shop.only_payment().state == "awaiting_payment"
 
 
 def test_callback_before_the_redirect_settles_the_order_once(shop):
     buyer = buyer_of(shop)
     redirect_page = buyer.pay_payneteasy(checkout_with_payneteasy(buyer), "123")
     assert shop.wait_for(state_is("paid")), "the callback did not arrive"
-    assert any(e.kind == "callback" for e in payment_of(shop).events)
+    assert any(e.kind == "callback" for e in shop.only_payment().events)
 
     page = buyer.follow_final_redirect(redirect_page)
 
@@ -191,7 +184,7 @@ def test_callback_after_the_redirect_and_duplicates_change_nothing(manual_callba
     buyer = buyer_of(shop)
     page = buyer.follow_final_redirect(buyer.pay_payneteasy(checkout_with_payneteasy(buyer), "123"))
     assert 'data-state="paid"' in page.text
-    payment = payment_of(shop)
+    payment = shop.only_payment()
     send = f"{shop.url}/sandbox/paynet/sandbox/orders/{payment.gateway_order_id}/callback"
 
     for _ in range(3):
@@ -211,7 +204,7 @@ def test_forged_callback_is_refused_with_403_and_changes_nothing(manual_callback
     shop = manual_callbacks_shop
     buyer = buyer_of(shop)
     buyer.pay_payneteasy(checkout_with_payneteasy(buyer), "217")
-    payment = payment_of(shop)
+    payment = shop.only_payment()
     forged = {
         "status": "approved",
         "orderid": payment.gateway_order_id,
@@ -225,7 +218,7 @@ def test_forged_callback_is_refused_with_403_and_changes_nothing(manual_callback
     answer = requests.get(f"{shop.url}/payments/payneteasy/callback", params=forged, timeout=5)
 
     assert answer.status_code == 403
-    assert payment_of(shop).state == "awaiting_payment"
+    assert shop.only_payment().state == "awaiting_payment"
     missing = requests.get(f"{shop.url}/payments/payneteasy/callback", timeout=5)
     assert missing.status_code == 403
 
@@ -244,8 +237,8 @@ def test_amount_that_differs_from_the_order_needs_review(manual_callbacks_shop):
     page = buyer.follow_final_redirect(redirect_page)
 
     assert 'data-state="needs_review"' in page.text
-    assert payment_of(shop).state == "needs_review"
-    review = [e for e in payment_of(shop).events if e.to_state == "needs_review"]
+    assert shop.only_payment().state == "needs_review"
+    review = [e for e in shop.only_payment().events if e.to_state == "needs_review"]
     assert len(review) == 1 and "amount mismatch" in review[0].summary
 
 

@@ -25,14 +25,7 @@ def paid_at_gateway_without_return(shop) -> Payment:
     buyer = Buyer(shop)
     buyer.pay_and_close_the_tab("canvas-tote")
     buyer.close()
-    return the_payment(shop)
-
-
-def the_payment(shop) -> Payment:
-    with shop.app.app_context():
-        payment = db.session.execute(db.select(Payment)).scalar_one()
-        _ = payment.events
-        return payment
+    return shop.only_payment()
 
 
 def callback(shop, params: dict[str, str]) -> requests.Response:
@@ -62,7 +55,7 @@ def test_signed_callback_settles_a_payment_whose_buyer_never_returned(shop):
     answer = callback(shop, {**params, "checksum": callback_checksum(params, KEY)})
 
     assert answer.status_code == 200
-    paid = the_payment(shop)
+    paid = shop.only_payment()
     assert paid.state == "paid"
     kinds = [(e.kind, e.endpoint) for e in paid.events]
     assert ("callback", None) in kinds and ("gateway_call", "getOrderStatusExtended.do") in kinds
@@ -76,7 +69,7 @@ def test_unsigned_or_badly_signed_callbacks_are_refused(shop, checksum):
         params["checksum"] = checksum
 
     assert callback(shop, params).status_code == 403
-    assert the_payment(shop).state == "awaiting_payment"
+    assert shop.only_payment().state == "awaiting_payment"
 
 
 def test_callbacks_fail_closed_without_a_key_on_a_real_gateway(tmp_path):
@@ -97,13 +90,13 @@ def test_a_callback_payload_cannot_claim_what_the_gateway_does_not_say(shop):
     buyer.add("canvas-tote")
     buyer.checkout()
     buyer.close()
-    payment = the_payment(shop)  # registered, never paid
+    payment = shop.only_payment()  # registered, never paid
     params = notification(payment)
 
     answer = callback(shop, {**params, "checksum": callback_checksum(params, KEY)})
 
     assert answer.status_code == 200
-    assert the_payment(shop).state == "awaiting_payment"
+    assert shop.only_payment().state == "awaiting_payment"
     with shop.app.app_context():
         paid = db.select(PaymentEvent).filter_by(to_state="paid")
         assert db.session.execute(paid).first() is None
@@ -121,7 +114,7 @@ def test_a_buyer_who_closes_the_tab_is_still_paid_through_the_gateways_callback(
             return db.session.get(Payment, payment.id).state == "paid"
 
         assert shop.wait_for(paid), "the sandbox's signed callback did not settle the order"
-        events = the_payment(shop).events
+        events = shop.only_payment().events
         assert any(e.kind == "callback" and "deposited" in e.summary for e in events)
     finally:
         shop.stop()

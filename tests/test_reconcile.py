@@ -4,14 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from shop.extensions import db
-from shop.models import Payment
 from tests.support import Buyer, start_live_shop
-
-
-def the_payment(shop) -> Payment:
-    with shop.app.app_context():
-        return db.session.execute(db.select(Payment)).scalar_one()
 
 
 def sync(shop) -> str:
@@ -28,10 +21,10 @@ def pay_and_close_the_tab(shop) -> None:
 
 def test_sync_settles_a_paid_order_whose_buyer_never_returned(live_shop):
     pay_and_close_the_tab(live_shop)
-    assert the_payment(live_shop).state == "awaiting_payment"
+    assert live_shop.only_payment().state == "awaiting_payment"
 
     assert "checked 1, changed 1, abandoned 0, gateway unreachable 0" in sync(live_shop)
-    assert the_payment(live_shop).state == "paid"
+    assert live_shop.only_payment().state == "paid"
     assert "checked 0, changed 0" in sync(live_shop)  # nothing left to ask about
 
 
@@ -40,7 +33,7 @@ def test_sync_reports_an_unreachable_gateway_and_changes_nothing(live_shop):
     live_shop.app.config["RBS_API_URL"] = "http://127.0.0.1:9/payment/rest/"
 
     assert "gateway unreachable 1" in sync(live_shop)
-    assert the_payment(live_shop).state == "awaiting_payment"
+    assert live_shop.only_payment().state == "awaiting_payment"
 
 
 @pytest.fixture
@@ -59,10 +52,10 @@ def test_abandoned_payment_expires_and_a_late_payment_still_counts(payneteasy_sh
     shop.app.config["PAYMENT_ABANDON_AFTER_SECS"] = 0
 
     assert "abandoned 1" in sync(shop)
-    assert the_payment(shop).state == "expired"
+    assert shop.only_payment().state == "expired"
 
     # The buyer had the form open all along and pays after all: the money is not lost.
     page = buyer.follow_final_redirect(buyer.pay_payneteasy(form_url, "123"))
     assert 'data-state="paid"' in page.text
-    assert the_payment(shop).state == "paid"
+    assert shop.only_payment().state == "paid"
     buyer.close()

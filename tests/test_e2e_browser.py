@@ -38,23 +38,39 @@ def page(tmp_path):
         browser.close()
 
 
+def check_out(page: Page, name: str, email: str, provider_label: str = "") -> None:
+    """From the cart: Buy, fill in who is buying, choose a provider if offered, Pay."""
+    page.get_by_role("link", name="Buy").click()
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("Email").fill(email)
+    if provider_label:
+        page.get_by_label(provider_label).check()
+    page.get_by_role("button", name="Pay").click()
+
+
+def submit_card(page: Page, pan: str, code: str, code_field: str = "cvc") -> None:
+    """Fill the gateway's card form (RBS asks for a CVC, PaynetEasy for a CVV) and pay."""
+    page.locator("input[name=pan]").fill(pan)
+    page.locator("input[name=expiry]").fill("12/30")
+    page.locator(f"input[name={code_field}]").fill(code)
+    page.locator("form.card-form button[type=submit]").click()
+
+
+def answer_challenge(page: Page, field: str, secret: str) -> None:
+    page.locator(f"input[name={field}]").fill(secret)
+    page.locator("form.card-form button[type=submit]").click()
+
+
 def test_purchase_with_three_d_secure_in_a_real_browser(live_shop, page: Page):
     page.goto(live_shop.url)
     page.locator(".card", has_text="Fountain pen").get_by_role("button", name="Add to cart").click()
     expect(page.locator(".cart-link")).to_contain_text("(1)")
-    page.get_by_role("link", name="Buy").click()
-    page.get_by_label("Name").fill("Ada Lovelace")
-    page.get_by_label("Email").fill("ada@example.com")
-    page.get_by_role("button", name="Pay").click()
+    check_out(page, "Ada Lovelace", "ada@example.com")
 
     expect(page).to_have_url(re.compile(r"/sandbox/payment/merchants/"))
     expect(page.get_by_text("4111 1111 1111 1111").first).to_be_visible()
-    page.locator("input[name=pan]").fill("5555 5555 5555 5599")
-    page.locator("input[name=expiry]").fill("12/30")
-    page.locator("input[name=cvc]").fill("123")
-    page.locator("form.card-form button[type=submit]").click()
-    page.locator("input[name=code]").fill("123456")
-    page.locator("form.card-form button[type=submit]").click()
+    submit_card(page, "5555 5555 5555 5599", "123")
+    answer_challenge(page, "code", "123456")
 
     expect(page.locator("section.outcome")).to_have_attribute("data-state", "paid")
     expect(page.get_by_role("heading", name="Paid. Thank you!")).to_be_visible()
@@ -73,19 +89,11 @@ def two_provider_shop(tmp_path):
 def test_payneteasy_final_redirect_auto_submits_in_a_real_browser(two_provider_shop, page: Page):
     page.goto(f"{two_provider_shop.url}/products/oak-board")
     page.get_by_role("button", name="Add to cart").click()
-    page.get_by_role("link", name="Buy").click()
-    page.get_by_label("Name").fill("Ada Lovelace")
-    page.get_by_label("Email").fill("ada@example.com")
-    page.get_by_label("Bank card (PaynetEasy)").check()
-    page.get_by_role("button", name="Pay").click()
+    check_out(page, "Ada Lovelace", "ada@example.com", "Bank card (PaynetEasy)")
 
     expect(page).to_have_url(re.compile(r"/sandbox/paynet/form/"))
-    page.locator("input[name=pan]").fill("4444 5555 6666 1111")
-    page.locator("input[name=expiry]").fill("12/30")
-    page.locator("input[name=cvv]").fill("321")
-    page.locator("form.card-form button[type=submit]").click()
-    page.locator("input[name=password]").fill("hint")
-    page.locator("form.card-form button[type=submit]").click()
+    submit_card(page, "4444 5555 6666 1111", "321", code_field="cvv")
+    answer_challenge(page, "password", "hint")
 
     # The gateway's page posts the signed result back to the shop by itself (external JS).
     expect(page.locator("section.outcome")).to_have_attribute("data-state", "paid")
@@ -97,20 +105,11 @@ def test_payneteasy_final_redirect_auto_submits_in_a_real_browser(two_provider_s
 def test_declined_payment_then_retry_in_a_real_browser(live_shop, page: Page):
     page.goto(f"{live_shop.url}/products/tea-sampler")
     page.get_by_role("button", name="Add to cart").click()
-    page.get_by_role("link", name="Buy").click()
-    page.get_by_label("Name").fill("Grace Hopper")
-    page.get_by_label("Email").fill("grace@example.com")
-    page.get_by_role("button", name="Pay").click()
-    page.locator("input[name=pan]").fill("5168 4948 9505 5780")
-    page.locator("input[name=expiry]").fill("12/30")
-    page.locator("input[name=cvc]").fill("123")
-    page.locator("form.card-form button[type=submit]").click()
+    check_out(page, "Grace Hopper", "grace@example.com")
+    submit_card(page, "5168 4948 9505 5780", "123")
 
     expect(page.locator("section.outcome")).to_have_attribute("data-state", "declined")
     page.get_by_role("button", name="Try again").click()
-    page.locator("input[name=pan]").fill("4111 1111 1111 1111")
-    page.locator("input[name=expiry]").fill("12/30")
-    page.locator("input[name=cvc]").fill("123")
-    page.locator("form.card-form button[type=submit]").click()
+    submit_card(page, "4111 1111 1111 1111", "123")
 
     expect(page.locator("section.outcome")).to_have_attribute("data-state", "paid")

@@ -31,10 +31,14 @@ FAULTS = frozenset(
         "out_of_order",
     }
 )
-HTML_ERROR = (
-    b"<!doctype html><html><head><title>502 Bad Gateway</title></head>"
-    b"<body><h1>Bad Gateway</h1><p>nginx</p></body></html>"
-)
+_REASONS = {"500": "Internal Server Error", "502": "Bad Gateway", "503": "Service Unavailable"}
+
+
+def html_error(code: str = "502") -> bytes:
+    """The kind of page a proxy in front of a gateway shows: HTML, not the API's format."""
+    title = f"{code} {_REASONS.get(code, 'Error')}"
+    head = f"<!doctype html><html><head><title>{title}</title></head>"
+    return f"{head}<body><h1>{title}</h1><p>nginx</p></body></html>".encode()
 
 
 @dataclass(frozen=True)
@@ -85,9 +89,9 @@ def apply(armed: Armed, app: WSGIApp, environ: dict, start_response) -> Iterable
     fault = armed.fault
     if fault.startswith("http_"):
         code = fault.removeprefix("http_")
-        return _answer(start_response, f"{code} Sandbox Fault", HTML_ERROR, "text/html")
+        return _answer(start_response, f"{code} Sandbox Fault", html_error(code), "text/html")
     if fault == "html":
-        return _answer(start_response, "200 OK", HTML_ERROR, "text/html")
+        return _answer(start_response, "200 OK", html_error(), "text/html")
     if fault == "invalid":
         return _answer(start_response, "200 OK", b'{"errorCode":', "application/json")
     if fault == "system_error":

@@ -54,4 +54,3 @@ def parse_major(text: str, currency: Currency) -> int:
     if not value.is_finite() or minor != minor.to_integral_value() or minor < 0:
         raise ValueError(f"not an amount in {currency.alpha}: {text!r}")
     return int(minor)
-

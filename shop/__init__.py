@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    """Build the shop; with SANDBOX_MOUNT the embedded gateway answers under /sandbox."""
+    """Build the shop; in demo mode (no real gateway URL) the sandbox answers under /sandbox."""
     app = Flask(
         __name__,
         instance_path=str(shop_config.INSTANCE_DIR),
@@ -31,7 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_template_helpers(app)
     register_commands(app)
     register_security_headers(app)
-    if app.config["SANDBOX_MOUNT"]:
+    if app.config["SANDBOX_MOUNTED"]:
         _mount_sandbox(app)
     return app
 
@@ -55,6 +55,10 @@ def _load_config(app: Flask, test_config: dict | None) -> None:
     )
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+        app.config["SECRET_KEY_GENERATED"] = True
+    # Derived once, here, never configured: everything demo-only hangs on DEMO_MODE.
+    app.config["DEMO_MODE"] = shop_config.is_demo(app.config)
+    app.config["SANDBOX_MOUNTED"] = shop_config.mounts_sandbox(app.config)
 
 
 def _instance_secret(instance: Path) -> str:
@@ -125,8 +129,12 @@ def register_commands(app: Flask) -> None:
 def _mount_sandbox(app: Flask) -> None:
     from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
+    from shop.payments.registry import origin_of
     from shop.sandbox import create_app as create_sandbox
 
     overrides = {k: v for k, v in app.config.items() if k.startswith("SANDBOX_")}
-    sandbox = create_sandbox(overrides if app.testing else None)
+    overrides = overrides if app.testing else {}
+    # Mounted, the sandbox serves this shop alone: its return and callback URLs must be ours.
+    overrides["SANDBOX_ALLOWED_ORIGINS"] = origin_of(str(app.config["SHOP_PUBLIC_URL"]))
+    sandbox = create_sandbox(overrides)
     app.wsgi_app = DispatcherMiddleware(app.wsgi_app, {"/sandbox": sandbox})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
@@ -41,7 +42,8 @@ DEFAULTS: dict[str, object] = {
     "PAYMENT_UNKNOWN_AFTER_SECS": None,
     "PAYMENT_ABANDON_AFTER_SECS": 86400,
     "RBS_PAYMENT_PAGE_ORIGINS": "",
-    "SANDBOX_MOUNT": True,
+    # "auto": mounted exactly in demo mode. 1 beside a real gateway URL refuses to start.
+    "SANDBOX_MOUNT": "auto",
     "ADMIN_USERNAME": "admin",
     "ADMIN_PASSWORD_HASH": "",
     "ADMIN_SIGNIN_LIMIT": 5,
@@ -50,9 +52,7 @@ DEFAULTS: dict[str, object] = {
 # The staff password of the offline demo, accepted only while every gateway is the sandbox.
 DEMO_ADMIN_PASSWORD = "demo-admin"  # noqa: S105
 
-_BOOLEAN_KEYS = frozenset(
-    {"RBS_TWO_STAGE", "PAYNETEASY_TWO_STAGE", "PAYNETEASY_CALLBACKS", "SANDBOX_MOUNT"}
-)
+_BOOLEAN_KEYS = frozenset({"RBS_TWO_STAGE", "PAYNETEASY_TWO_STAGE", "PAYNETEASY_CALLBACKS"})
 _FLOAT_KEYS = frozenset(
     {
         "GATEWAY_TIMEOUT",
@@ -64,8 +64,14 @@ _FLOAT_KEYS = frozenset(
 _INT_KEYS = frozenset({"RBS_SESSION_TIMEOUT_SECS", "ADMIN_SIGNIN_LIMIT"})
 
 
+class ConfigError(ValueError):
+    """A configuration the shop refuses to start with; str() is the one-line reason."""
+
+
 def _coerce(key: str, raw: str) -> object:
     """Turn an environment string into the type the default has."""
+    if key == "SANDBOX_MOUNT":
+        return _mount_setting(raw)
     if key in _BOOLEAN_KEYS:
         return raw.strip().lower() in {"1", "true", "yes", "on"}
     if key in _FLOAT_KEYS:
@@ -81,6 +87,54 @@ def from_environment(environ: os._Environ[str] | dict[str, str] = os.environ) ->
 
 
 _SANDBOX_PATHS = {"rbs": "/sandbox/payment/rest/", "payneteasy": "/sandbox/paynet/api/v2/"}
+
+
+def _mount_setting(raw: object) -> bool | str:
+    """SANDBOX_MOUNT: "auto", or an explicit yes/no."""
+    text = str(raw).strip().lower()
+    if text in {"", "auto"}:
+        return "auto"
+    if text in {"1", "true", "yes", "on"}:
+        return True
+    if text in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"SANDBOX_MOUNT={raw!r}: use auto, 1 or 0")
+
+
+def real_gateway_urls(config: Mapping[str, object]) -> list[str]:
+    """The *_API_URL keys that point at a real gateway (any set one does)."""
+    return [
+        f"{p.upper()}_API_URL" for p in _SANDBOX_PATHS if config.get(f"{p.upper()}_API_URL")
+    ]
+
+
+def is_demo(config: Mapping[str, object]) -> bool:
+    """Demo mode: no gateway URL is configured, so every provider is the embedded sandbox.
+
+    Any configured gateway URL, even of a provider not (yet) enabled, means live mode: a
+    fork half-way to production gets every live-mode safety, never the demo's openness.
+    """
+    return not real_gateway_urls(config)
+
+
+def mounts_sandbox(config: Mapping[str, object]) -> bool:
+    """Whether /sandbox is served; a contradictory setting refuses to start."""
+    setting = _mount_setting(config.get("SANDBOX_MOUNT", "auto"))
+    demo = is_demo(config)
+    if setting == "auto":
+        return demo
+    if setting and not demo:
+        urls = ", ".join(real_gateway_urls(config))
+        raise ConfigError(
+            f"SANDBOX_MOUNT=1 with a real gateway ({urls}): the embedded sandbox never runs "
+            "beside a real bank; unset SANDBOX_MOUNT"
+        )
+    if not setting and demo:
+        raise ConfigError(
+            "SANDBOX_MOUNT=0 with no gateway URL: nothing would answer payments; set "
+            "RBS_API_URL or PAYNETEASY_API_URL, or unset SANDBOX_MOUNT"
+        )
+    return bool(setting)
 
 
 def api_url(config: dict[str, object], provider: str) -> str:

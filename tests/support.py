@@ -105,12 +105,13 @@ class LiveShop:
             return db.session.execute(db.select(Order.token)).scalar_one()
 
     def sandbox(self) -> Flask:
-        """The mounted sandbox app (its own config and tables)."""
+        """The mounted sandbox app (its own config and tables); demo mode only."""
         return self.app.wsgi_app.mounts["/sandbox"]
 
     def stop(self) -> None:
         # Stop the sandbox's callback threads first: they call this very server.
-        delivery.shutdown(self.sandbox())
+        if self.app.config["SANDBOX_MOUNTED"]:
+            delivery.shutdown(self.sandbox())
         self._server.shutdown()
         self._server.server_close()
         release_database(self.app)
@@ -126,15 +127,73 @@ class LiveShop:
         return False
 
 
-def start_live_shop(tmp_path: Path, **overrides: object) -> LiveShop:
-    config = make_config(tmp_path, **overrides)
-    app = create_app(config)
-    prepare_database(app)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+class _Late:
+    """A WSGI app filled in after the socket is bound, so the app knows its own URL."""
+
+    app: Flask | None = None
+
+    def __call__(self, environ, start_response):
+        return self.app(environ, start_response)
+
+
+def _serve(make_app) -> tuple[Flask, str, object]:
+    """Bind a loopback port, build the app for that URL, serve it on a thread."""
+    late = _Late()
+    server = make_server("127.0.0.1", 0, late, threaded=True)
     url = f"http://127.0.0.1:{server.server_port}"
-    app.config["SHOP_PUBLIC_URL"] = url
+    late.app = make_app(url)
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    return late.app, url, server
+
+
+def start_live_shop(tmp_path: Path, **overrides: object) -> LiveShop:
+    """The shop on a loopback port; demo mode (sandbox mounted) unless a gateway URL is set."""
+    config = make_config(tmp_path, **overrides)
+
+    def build(url: str) -> Flask:
+        app = create_app({**config, "SHOP_PUBLIC_URL": url})
+        prepare_database(app)
+        return app
+
+    app, url, server = _serve(build)
     return LiveShop(app=app, url=url, clock=config["SANDBOX_CLOCK"], _server=server)
+
+
+@dataclass
+class SandboxServer:
+    """The sandbox run alone on its own loopback port, as a remote gateway would be."""
+
+    app: Flask
+    url: str
+    _server: object = field(repr=False, default=None)
+
+    @property
+    def rbs_api_url(self) -> str:
+        return f"{self.url}/payment/rest/"
+
+    @property
+    def payneteasy_api_url(self) -> str:
+        return f"{self.url}/paynet/api/v2/"
+
+    def stop(self) -> None:
+        delivery.shutdown(self.app)
+        self._server.shutdown()
+        self._server.server_close()
+
+
+def start_sandbox_server(tmp_path: Path, **overrides: object) -> SandboxServer:
+    """A standalone sandbox with its own database under tmp_path."""
+    from shop.sandbox import create_app as create_sandbox
+
+    config: dict[str, object] = {
+        "TESTING": True,
+        "SANDBOX_DATABASE_URL": f"sqlite:///{tmp_path / 'standalone-sandbox.sqlite3'}",
+        "SANDBOX_CLOCK": Clock(),
+        "SANDBOX_RBS_CALLBACKS": "manual",
+        **overrides,
+    }
+    app, url, server = _serve(lambda _url: create_sandbox(config))
+    return SandboxServer(app=app, url=url, _server=server)
 
 
 _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')

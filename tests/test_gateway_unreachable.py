@@ -10,7 +10,7 @@ import pytest
 from shop.extensions import db
 from shop.models import Order
 from shop.payments.attempts import is_gateway_page
-from tests.support import CARD_APPROVE, Buyer, start_live_shop
+from tests.support import CARD_APPROVE, Buyer, start_live_shop, start_sandbox_server
 
 
 def closed_port() -> int:
@@ -34,8 +34,11 @@ def status_calls(order: Order) -> list:
 @pytest.fixture
 def shop_with_gateway_down(tmp_path):
     shop = start_live_shop(tmp_path, RBS_API_URL=f"http://127.0.0.1:{closed_port()}/payment/rest/")
+    gateway = start_sandbox_server(tmp_path, SANDBOX_ALLOWED_ORIGINS=shop.url)
+    shop.gateway_comes_back = lambda: shop.app.config.update(RBS_API_URL=gateway.rbs_api_url)
     yield shop
     shop.stop()
+    gateway.stop()
 
 
 def test_unreachable_gateway_keeps_the_order_and_resolves_it_before_a_new_attempt(
@@ -56,7 +59,8 @@ def test_unreachable_gateway_keeps_the_order_and_resolves_it_before_a_new_attemp
         assert the_order(shop).payments[0].state == "pending"
 
         # The gateway is back; the shop first asks it for the order by its own number.
-        shop.app.config.update(RBS_API_URL="", PAYMENT_UNKNOWN_AFTER_SECS=0)
+        shop.gateway_comes_back()
+        shop.app.config.update(PAYMENT_UNKNOWN_AFTER_SECS=0)
         page = buyer.get(f"/orders/{the_order(shop).token}")
 
         assert 'data-state="registration_failed"' in page.text
@@ -80,7 +84,8 @@ def test_a_fresh_unknown_registration_is_not_looked_up_while_it_may_be_in_flight
     try:
         buyer.add("wool-socks")
         buyer.checkout()
-        shop.app.config.update(RBS_API_URL="", PAYMENT_UNKNOWN_AFTER_SECS=3600)
+        shop.gateway_comes_back()
+        shop.app.config.update(PAYMENT_UNKNOWN_AFTER_SECS=3600)
         page = buyer.get(f"/orders/{the_order(shop).token}")
         assert 'data-state="pending"' in page.text
         assert status_calls(the_order(shop)) == []

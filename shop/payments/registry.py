@@ -37,7 +37,7 @@ def rbs_callback_key() -> str:
     config = current_app.config
     if config.get("RBS_CALLBACK_KEY"):
         return str(config["RBS_CALLBACK_KEY"])
-    return "" if config.get("RBS_API_URL") else SANDBOX_DEMO_CALLBACK_KEY
+    return SANDBOX_DEMO_CALLBACK_KEY if config["DEMO_MODE"] else ""
 
 
 def callbacks_enabled(provider: str) -> bool:

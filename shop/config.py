@@ -103,9 +103,7 @@ def _mount_setting(raw: object) -> bool | str:
 
 def real_gateway_urls(config: Mapping[str, object]) -> list[str]:
     """The *_API_URL keys that point at a real gateway (any set one does)."""
-    return [
-        f"{p.upper()}_API_URL" for p in _SANDBOX_PATHS if config.get(f"{p.upper()}_API_URL")
-    ]
+    return [f"{p.upper()}_API_URL" for p in _SANDBOX_PATHS if config.get(f"{p.upper()}_API_URL")]
 
 
 def is_demo(config: Mapping[str, object]) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -61,3 +62,53 @@ def test_the_layer_checks_see_real_modules():
     assert len(modules("payments/gateways")) >= 3
     assert len(modules("sandbox")) >= 3
     assert len(list(SHOP.glob("*/views.py"))) >= 3
+
+
+_SIGNED_OR_ID = re.compile(
+    r"control|checksum|signature|digest|order_?id|orderid|mdorder|order_number|token", re.I
+)
+
+
+def _names_in(node: ast.AST) -> set[str]:
+    """Identifiers, attributes and string keys (as in params.get("control")) under node."""
+    found: set[str] = set()
+    for part in ast.walk(node):
+        if isinstance(part, ast.Name):
+            found.add(part.id)
+        elif isinstance(part, ast.Attribute):
+            found.add(part.attr)
+        elif isinstance(part, ast.Constant) and isinstance(part.value, str):
+            found.add(part.value)
+    return found
+
+
+def equality_on_secrets(path: Path) -> list[str]:
+    """`==`/`!=` whose non-literal side is a signature or a gateway id: timing leaks it."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if not isinstance(node, ast.Compare):
+            continue
+        if not any(isinstance(op, ast.Eq | ast.NotEq) for op in node.ops):
+            continue
+        sides = [
+            side for side in [node.left, *node.comparators] if not isinstance(side, ast.Constant)
+        ]
+        if any(_SIGNED_OR_ID.search(name) for side in sides for name in _names_in(side)):
+            found.append(f"{path.name}:{node.lineno}")
+    return found
+
+
+@pytest.mark.parametrize("path", modules("payments/gateways"), ids=str)
+def test_signatures_and_gateway_ids_are_compared_in_constant_time(path):
+    assert equality_on_secrets(path) == [], "use hmac.compare_digest"
+
+
+def test_the_constant_time_check_sees_an_equality_on_a_gateway_id(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "def f(params, ref):\n"
+        "    return params.get('orderid', '') != ref.gateway_order_id\n"
+        "def g(body):\n"
+        "    return body.get('type') == 'status-response'\n"
+    )
+    assert equality_on_secrets(sample) == ["sample.py:2"]

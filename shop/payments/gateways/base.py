@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
-MASK = "********"
-
 
 class Outcome(StrEnum):
     """What a status call says happened to the money, in the shop's words."""
@@ -137,8 +135,3 @@ class Gateway(Protocol):
     def callback_is_genuine(self, params: Mapping[str, str]) -> bool:
         """Whether a callback is signed by the gateway (fails closed without a key)."""
         ...
-
-
-def mask(params: Mapping[str, str], secret_names: frozenset[str]) -> dict[str, str]:
-    """Copy params with every secret value replaced, so logs can show the rest."""
-    return {k: (MASK if k in secret_names else v) for k, v in params.items()}

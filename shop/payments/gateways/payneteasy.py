@@ -26,10 +26,24 @@ from shop.payments.gateways.errors import (
     GatewayProtocolError,
     GatewayRejected,
 )
+from shop.payments.gateways.masking import form_redactor
 from shop.payments.gateways.transport import Transport
 
-# control is a hash, not the key, and shows how signing works: it stays visible in the log.
-SECRET_PARAMS: frozenset[str] = frozenset()
+# A control is a hash, not the key: it stays visible where replaying it moves no money
+# (sale-form, status), and is masked on capture and return, where a replay would.
+MONEY_SIGNATURES = frozenset({"control"})
+# What requests and answers say about the payer, kept out of the event log.
+PAYER_FIELDS = frozenset(
+    {
+        "ipaddress",
+        "phone",
+        "cardholder-name",
+        "card-holder-name",
+        "card-exp-month",
+        "card-exp-year",
+        "approval-code",
+    }
+)
 _FAILED = {"declined", "filtered", "error"}
 _WAITING = {"processing", "unknown"}
 # (transaction-type, status) -> outcome; a failed capture or return leaves the money where it was.
@@ -101,6 +115,11 @@ def _matches(received: str, expected: str) -> bool:
     return hmac.compare_digest(received.strip().lower().encode(), expected.encode())
 
 
+def _same(received: str, expected: str) -> bool:
+    """Ids from the browser are compared like signatures: in constant time."""
+    return hmac.compare_digest(received.encode(), expected.encode())
+
+
 class PaynetEasyClient:
     """One merchant endpoint (or endpoint group) of one PaynetEasy gateway."""
 
@@ -122,7 +141,9 @@ class PaynetEasyClient:
         self.group_id = group_id
         self.login = login
         self._key = control_key
-        self._http = Transport("payneteasy", SECRET_PARAMS, timeout, observer)
+        self._http = Transport(
+            "payneteasy", PAYER_FIELDS, timeout, observer, form_redactor(PAYER_FIELDS)
+        )
 
     @property
     def _signing_id(self) -> str:
@@ -181,17 +202,16 @@ class PaynetEasyClient:
         data["control"] = operation_control(
             self.login, ref.order_number, orderid, amount, currency, self._key
         )
-        body = self._call(command, data, False)
+        body = self._call(command, data, False, MONEY_SIGNATURES)
         if body.get("type") != "async-response":
             raise GatewayProtocolError(f"The payment gateway did not accept the {command}.")
 
     def return_is_genuine(self, params: Mapping[str, str], ref: PaymentRef) -> bool:
         """The final redirect must be signed and name this very payment."""
-        if params.get("client_orderid", "") != ref.order_number:
-            return False
-        if not ref.gateway_order_id or params.get("orderid", "") != ref.gateway_order_id:
-            return False
-        return self.callback_is_genuine(params)
+        names_it = _same(params.get("client_orderid", ""), ref.order_number) and _same(
+            params.get("orderid", ""), ref.gateway_order_id or ""
+        )
+        return bool(ref.gateway_order_id) and names_it and self.callback_is_genuine(params)
 
     def callback_ref(self, params: Mapping[str, str]) -> PaymentRef | None:
         """Callbacks name the payment by client_orderid (ours) and orderid (theirs)."""
@@ -206,8 +226,16 @@ class PaynetEasyClient:
         fields = (params.get(name, "") for name in ("status", "orderid", "client_orderid"))
         return _matches(received, redirect_control(*fields, self._key))
 
-    def _call(self, command: str, data: dict[str, str], repeatable: bool) -> dict[str, str]:
-        response = self._http.post(self._url(command), command, data, repeatable=repeatable)
+    def _call(
+        self,
+        command: str,
+        data: dict[str, str],
+        repeatable: bool,
+        hidden: frozenset[str] = frozenset(),
+    ) -> dict[str, str]:
+        response = self._http.post(
+            self._url(command), command, data, repeatable=repeatable, also_hidden=hidden
+        )
         body = parse_body(response.text)
         kind = body.get("type", "")
         if kind in {"validation-error", "error"}:

@@ -23,9 +23,12 @@ from shop.payments.gateways.errors import (
     GatewayProtocolError,
     GatewayRejected,
 )
+from shop.payments.gateways.masking import json_redactor
 from shop.payments.gateways.transport import Transport
 
 SECRET_PARAMS = frozenset({"password", "token"})
+# What status answers say about the payer, kept out of the event log (maskedPan stays).
+PAYER_FIELDS = frozenset({"ip", "Ip", "expiration", "cardholderName", "approvalCode"})
 EXPIRED_ACTION_CODE = -2007
 ORDER_NOT_FOUND = 6
 _SIMPLE_OUTCOMES = {
@@ -77,7 +80,9 @@ class RbsClient:
         self.base_url = base_url.rstrip("/") + "/"
         self._credentials = {"userName": username, "password": password}
         self._callback_key = callback_key
-        self._http = Transport("rbs", SECRET_PARAMS, timeout, observer)
+        self._http = Transport(
+            "rbs", SECRET_PARAMS, timeout, observer, redact_response=json_redactor(PAYER_FIELDS)
+        )
 
     def register(self, request: RegisterRequest) -> Registration:
         """Register an order (register.do or registerPreAuth.do); never retried blindly."""

@@ -10,8 +10,9 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from shop.payments.gateways.base import Exchange, ExchangeObserver, mask
+from shop.payments.gateways.base import Exchange, ExchangeObserver
 from shop.payments.gateways.errors import GatewayProtocolError, GatewayUnavailable
+from shop.payments.gateways.masking import Redactor, mask_params
 
 log = logging.getLogger(__name__)
 
@@ -34,27 +35,43 @@ def _repeatable_session() -> requests.Session:
     return session
 
 
+def _as_is(text: str) -> str:
+    return text
+
+
 class Transport:
-    """Form-encoded POSTs to one gateway, with secrets masked before anything is reported."""
+    """Form-encoded POSTs to one gateway, masked before anything is reported: secrets and
+    payer data in requests (`hidden_params`), payer data in answers (`redact_response`)."""
 
     def __init__(
         self,
         gateway: str,
-        secret_params: frozenset[str],
+        hidden_params: frozenset[str],
         timeout: tuple[float, float],
         observer: ExchangeObserver | None,
+        redact_response: Redactor = _as_is,
     ) -> None:
         self.gateway = gateway
-        self.secret_params = secret_params
+        self.hidden_params = hidden_params
         self.timeout = timeout
         self.observer = observer
+        self.redact_response = redact_response
         self._once = requests.Session()
         self._repeatable = _repeatable_session()
 
     def post(
-        self, url: str, endpoint: str, data: Mapping[str, str], *, repeatable: bool
+        self,
+        url: str,
+        endpoint: str,
+        data: Mapping[str, str],
+        *,
+        repeatable: bool,
+        also_hidden: frozenset[str] = frozenset(),
     ) -> requests.Response:
-        """POST and return a 200 answer, or raise GatewayUnavailable / GatewayProtocolError."""
+        """POST and return a 200 answer, or raise GatewayUnavailable / GatewayProtocolError.
+
+        also_hidden names this call's own values to mask, e.g. the signature of a refund.
+        """
         session = self._repeatable if repeatable else self._once
         started = time.monotonic()
         response: requests.Response | None = None
@@ -65,7 +82,8 @@ class Transport:
         except requests.RequestException as exc:
             raise GatewayUnavailable("The payment gateway could not be reached.") from exc
         finally:
-            self._report(endpoint, data, response, started)
+            shown = mask_params(data, self.hidden_params | also_hidden)
+            self._report(endpoint, shown, response, started)
         return _checked(response)
 
     def _report(
@@ -88,13 +106,17 @@ class Transport:
             self.observer(
                 Exchange(
                     endpoint=endpoint,
-                    request=mask(data, self.secret_params),
-                    response_text=response.text[:4000] if response is not None else "",
+                    request=data,
+                    response_text=self._shown_answer(response),
                     http_status=status,
                     duration_ms=duration_ms,
                     error="" if response is not None else "no answer",
                 )
             )
+
+    def _shown_answer(self, response: requests.Response | None) -> str:
+        """The answer as the event log keeps it: cut to size, then payer data masked."""
+        return self.redact_response(response.text[:4000]) if response is not None else ""
 
 
 def _checked(response: requests.Response) -> requests.Response:

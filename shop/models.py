@@ -124,6 +124,12 @@ class Payment(db.Model):
     action_code: Mapped[str | None] = mapped_column(String(16))
     action_description: Mapped[str | None] = mapped_column(String(255))
     masked_pan: Mapped[str | None] = mapped_column(String(32))
+    # When the gateway was last asked on an anonymous request: how reloads share one call.
+    status_checked_at: Mapped[datetime | None] = mapped_column()
+    returned_at: Mapped[datetime | None] = mapped_column()  # the buyer's first return
+    # Forged returns and callbacks are counted here, not stored one event each.
+    forgeries: Mapped[int] = mapped_column(Integer, default=0)
+    last_forgery_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     order: Mapped[Order] = relationship(back_populates="payments")
@@ -136,12 +142,27 @@ class Payment(db.Model):
         return max(self.captured_amount - self.refunded_amount, 0)
 
 
-class SignInFailure(db.Model):
-    """A failed staff sign-in, kept in the database so every worker sees the same limit."""
+class SignInThrottle(db.Model):
+    """Staff sign-in attempts of one client in its current window, counted in one row.
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    client: Mapped[str] = mapped_column(String(64), index=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    One row per client, so every worker increments the same counter atomically.
+    """
+
+    client: Mapped[str] = mapped_column(String(64), primary_key=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StaffAccount(db.Model):
+    """A staff account's session generation: a signed-in session is valid only under it.
+
+    Sessions are signed cookies; bumping the generation is how the server ends them.
+    """
+
+    username: Mapped[str] = mapped_column(String(80), primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer, default=1)
+    # A digest of the password hash in force, to notice a changed password.
+    password_fingerprint: Mapped[str] = mapped_column(String(64), default="")
 
 
 class PaymentEvent(db.Model):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import requests
 
 from tests.support import CARD_APPROVE, Buyer, Staff
@@ -16,6 +18,55 @@ def test_anonymous_visitors_are_sent_to_sign_in(live_shop):
         f"{live_shop.url}/admin/orders/anything/refund", data={"amount": "1"}, timeout=5
     )
     assert action.status_code == 400  # no CSRF token: refused before anything else
+
+
+def test_anonymous_visitors_with_a_valid_csrf_token_are_sent_to_sign_in(live_shop):
+    buyer = Buyer(live_shop)
+    buyer.pay(buyer.buy("tea-sampler"), CARD_APPROVE)
+    before = live_shop.only_payment()
+    visitor = Buyer(live_shop)
+    token = visitor.csrf("/")  # a valid token, for the visitor's own session
+
+    path = f"/admin/orders/{live_shop.only_order_token()}/refund"
+    answer = visitor.post(path, {"csrf_token": token, "amount": "1.00"}, allow_redirects=False)
+
+    assert answer.status_code == 303
+    assert answer.headers["Location"].startswith("/admin/login")
+    after = live_shop.only_payment()
+    assert (after.state, after.refunded_amount) == (before.state, 0)
+    assert len(after.events) == len(before.events)
+
+
+def test_the_right_password_with_a_wrong_username_is_refused(live_shop):
+    staff = Staff(live_shop)
+    data = {"csrf_token": staff.csrf("/admin/login"), "username": "root", "password": "demo-admin"}
+
+    assert staff.post("/admin/login", data, allow_redirects=False).status_code == 401
+    assert staff.get("/admin/", allow_redirects=False).status_code == 303
+
+
+def test_sign_in_never_sends_staff_off_the_site(live_shop):
+    staff = Staff(live_shop)
+    targets = {
+        "https://evil.example/": "/admin/",
+        "//evil.example": "/admin/",
+        "/\\evil.example": "/admin/",
+        "/admin/\\evil.example": "/admin/",
+        "/administrator": "/admin/",
+        "/admin/orders/x?y=1": "/admin/orders/x?y=1",  # inside the back office: kept
+    }
+    for target, expected in targets.items():
+        data = {"csrf_token": staff.csrf("/admin/login"), "username": "admin"}
+        answer = staff.http.post(
+            f"{live_shop.url}/admin/login",
+            params={"next": target},
+            data={**data, "password": "demo-admin"},
+            allow_redirects=False,
+            timeout=10,
+        )
+        assert answer.status_code == 303, target
+        location = answer.headers["Location"]
+        assert not urlsplit(location).netloc and location == expected, target
 
 
 def test_staff_signs_in_sees_orders_and_signs_out(live_shop):

@@ -23,7 +23,7 @@ def login():
     if not auth.sign_in_enabled():
         return render_template("admin/login.html", form=form, disabled=True), 503
     if form.validate_on_submit():
-        if auth.too_many_failures():
+        if not auth.admit_attempt():
             flash(_("Too many failed attempts. Wait a few minutes."), "error")
             return render_template("admin/login.html", form=form), 429
         if auth.check_credentials(form.username.data, form.password.data):
@@ -69,6 +69,7 @@ def order_detail(token: str):
         actions=operations.available_actions(payment),
         amount_form=AmountForm(),
         form=EmptyForm(),
+        audience="staff",
     )
 
 
@@ -112,6 +113,8 @@ def _order_or_404(token: str) -> Order:
 def _safe_next() -> str:
     """Only a path inside the back office: never an open redirect."""
     target = request.args.get("next", "")
-    if target.startswith("/admin") and not target.startswith("//"):
+    # A path under /admin/ cannot name another host; backslashes, which browsers read as
+    # slashes, are refused all the same.
+    if (target == "/admin" or target.startswith("/admin/")) and "\\" not in target:
         return target
     return url_for("admin.order_list")

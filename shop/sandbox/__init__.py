@@ -27,6 +27,9 @@ DEFAULTS: dict[str, str] = {
     "SANDBOX_RBS_CALLBACK_URL": "",  # static callback URL, when register.do names none
     "SANDBOX_RBS_CALLBACK_DELAYS": "0,1,2,4,8",
     "SANDBOX_RBS_CALLBACKS": "auto",
+    # Merchants' origins (scheme://host[:port], comma-separated, or *): the shop's by default.
+    "SANDBOX_ALLOWED_ORIGINS": "http://127.0.0.1:5000,http://localhost:5000",
+    "SANDBOX_FAULT_MAX_DELAYED": "4",  # latency/hang faults in progress at once, per process
 }
 
 
@@ -39,6 +42,7 @@ def load_config(test_config: dict[str, Any] | None) -> dict[str, Any]:
         "SECRET_KEY": os.environ.get("SANDBOX_SECRET_KEY") or secrets.token_hex(32),
         # The hosted pages keep no session; the name only guards the shop's cookie.
         "SESSION_COOKIE_NAME": "sandbox_session",
+        "MAX_CONTENT_LENGTH": 64 * 1024,  # like the shop: the gateways take small forms
     }
     config.update(
         {key: os.environ[key] for key in (*DEFAULTS, "SANDBOX_DATABASE_URL") if key in os.environ}
@@ -50,7 +54,16 @@ def load_config(test_config: dict[str, Any] | None) -> dict[str, Any]:
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the sandbox app, standalone or to mount under /sandbox."""
-    from shop.sandbox import acs, api, errors, hosted, payneteasy, rbs_callbacks, rbs_control
+    from shop.sandbox import (
+        acs,
+        api,
+        errors,
+        hardening,
+        hosted,
+        payneteasy,
+        rbs_callbacks,
+        rbs_control,
+    )
     from shop.sandbox.faults import control as fault_control
     from shop.sandbox.faults.middleware import FaultInjector
     from shop.sandbox.faults.models import ArmedFault  # noqa: F401  (creates its table)
@@ -71,4 +84,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     with app.app_context():
         db.create_all()
     app.wsgi_app = FaultInjector(app, app.wsgi_app)
+    hardening.init_app(app)  # outermost: its headers go on the fault injector's answers too
     return app

@@ -1,4 +1,5 @@
-"""Error pages: JSON on the API paths, HTML elsewhere, and never a traceback to the client."""
+"""Error pages in the caller's format (JSON on the RBS API, key=value on the PaynetEasy API,
+HTML elsewhere), and never a traceback to the client."""
 
 from __future__ import annotations
 
@@ -8,11 +9,14 @@ from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from shop.sandbox.models import db
+from shop.sandbox.payneteasy.wire import CONTENT_TYPE as KV_CONTENT_TYPE
+from shop.sandbox.payneteasy.wire import SYSTEM_ERROR, encode, error_fields, processing_error
 from shop.sandbox.wire import json_response
 
 log = logging.getLogger(__name__)
 
 API_PREFIX = "/payment/rest/"
+PAYNETEASY_API_PREFIX = "/paynet/api/"
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -28,6 +32,9 @@ def _http_error(error: HTTPException) -> Response:
         message = "Unknown method" if code == 404 else (error.name or "Error")
         # errorCode 7 (system error) so that no client mistakes the body for success.
         return json_response({"errorCode": "7", "errorMessage": message}, status=code)
+    if request.path.startswith(PAYNETEASY_API_PREFIX):
+        fields = error_fields(processing_error(error.name or "Error", SYSTEM_ERROR), "")
+        return Response(encode(fields), status=code, content_type=KV_CONTENT_TYPE)
     html = render_template(
         "sandbox/error.html", code=code, title=error.name, message=error.description
     )

@@ -6,8 +6,8 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
+from shop.sandbox import origins
 from shop.sandbox.money import CURRENCIES, DEFAULT_CURRENCY
 from shop.sandbox.wire import ApiError
 
@@ -73,14 +73,15 @@ def _currency(raw: str | None) -> str:
 
 
 def _url(raw: str | None, kind: str, *, required: bool) -> str | None:
-    """Demand an absolute http(s) URL: a relative one would strand the payer on the gateway."""
+    """Demand an absolute http(s) URL (a relative one strands the payer) on an allowed origin."""
     if not raw:
         if required:
             raise ApiError("4", f"The {kind} URL is empty")
         return None
-    parts = urlsplit(raw)
-    if parts.scheme not in ("http", "https") or not parts.netloc or len(raw) > 512:
+    if len(raw) > 512 or origins.origin_of(raw) is None:
         raise ApiError("4", f"The {kind} URL is invalid")
+    if not origins.allowed(raw):
+        raise ApiError("4", f"The {kind} URL is not on an allowed origin ({origins.SETTING})")
     return raw
 
 

@@ -24,6 +24,8 @@ from shop.sandbox import create_app
 AUTH = {"userName": "redirect-shop-api", "password": "sandbox-demo-password"}
 FUTURE_EXPIRY = "12/39"
 DEMO_KEY = "sandbox-callback-key"  # SANDBOX_RBS_CALLBACK_KEY's default
+SHOP_ORIGIN = "https://shop.example"
+UNREACHABLE = "http://127.0.0.1:9"  # nothing listens there: callbacks to it fail
 
 
 class FakeClock:
@@ -49,14 +51,24 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "sb.sqlite3"
 
 
+def allowed_origins(request: pytest.FixtureRequest) -> str:
+    """The origins tests register URLs on; the callback receiver's too when a test uses it."""
+    origins = [SHOP_ORIGIN, UNREACHABLE]
+    if "receiver" in request.fixturenames:
+        parts = urlsplit(request.getfixturevalue("receiver").url)
+        origins.append(f"{parts.scheme}://{parts.netloc}")
+    return ",".join(origins)
+
+
 @pytest.fixture
-def app(db_path: Path, clock: FakeClock) -> Iterator[Flask]:
+def app(request: pytest.FixtureRequest, db_path: Path, clock: FakeClock) -> Iterator[Flask]:
     app = create_app(
         {
             "TESTING": True,
             "SANDBOX_DATABASE_URL": f"sqlite:///{db_path}",
             "SANDBOX_CLOCK": clock,
             "SANDBOX_RBS_CALLBACK_DELAYS": "0,0.05,0.05",
+            "SANDBOX_ALLOWED_ORIGINS": allowed_origins(request),
         }
     )
     yield app

@@ -107,7 +107,12 @@ def test_mounted_under_a_prefix_builds_prefixed_urls(app):
 
     answer = mounted.post(
         "/sandbox/payment/rest/register.do",
-        data={**AUTH, "orderNumber": uuid.uuid4().hex, "amount": "100", "returnUrl": "http://s/r"},
+        data={
+            **AUTH,
+            "orderNumber": uuid.uuid4().hex,
+            "amount": "100",
+            "returnUrl": "https://shop.example/r",
+        },
     ).json
 
     form_url = urlsplit(answer["formUrl"])

@@ -19,4 +19,8 @@ calls of one API method (or every method), or for a single call with the request
 
 Armed with method `callback`, the callback faults `lost`, `duplicated`, `delayed` and
 `out_of_order` act on the notifications both gateways send (see faults/callbacks.py).
+
+Limits (faults/limits.py): `ms` at most 30 000, `times` at most 100, and at most
+SANDBOX_FAULT_MAX_DELAYED `latency`, `hang` and `hang_after` in progress at once (one more
+is answered 429 at once): the sandbox may be online, sleeping on the shop's threads.
 """

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import socket
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from urllib.parse import quote_plus
 
 WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
 
@@ -77,11 +79,13 @@ def _drop(environ: dict) -> list[bytes]:
     raise ConnectionAbortedError("sandbox fault: connection dropped")
 
 
-def _system_error(provider: str) -> tuple[bytes, str]:
+def refuse(start_response, provider: str, status: str, message: str) -> list[bytes]:
+    """Answer with the gateway's own error body: RBS errorCode 7, PaynetEasy type=error."""
     if provider == "payneteasy":
-        body = b"type=error\n&error-message=System+error\n&error-code=7\n"
-        return body, "text/html;charset=utf-8"
-    return b'{"errorCode":"7","errorMessage":"System error"}', "application/json;charset=UTF-8"
+        body = f"type=error\n&error-message={quote_plus(message)}\n&error-code=7\n".encode()
+        return _answer(start_response, status, body, "text/html;charset=utf-8")
+    body = json.dumps({"errorCode": "7", "errorMessage": message}, separators=(",", ":")).encode()
+    return _answer(start_response, status, body, "application/json;charset=UTF-8")
 
 
 def apply(armed: Armed, app: WSGIApp, environ: dict, start_response) -> Iterable[bytes]:
@@ -95,8 +99,7 @@ def apply(armed: Armed, app: WSGIApp, environ: dict, start_response) -> Iterable
     if fault == "invalid":
         return _answer(start_response, "200 OK", b'{"errorCode":', "application/json")
     if fault == "system_error":
-        body, content_type = _system_error(armed.provider)
-        return _answer(start_response, "200 OK", body, content_type)
+        return refuse(start_response, armed.provider, "200 OK", "System error")
     if fault == "drop":
         return _drop(environ)
     if fault in {"latency", "hang"}:

@@ -7,7 +7,8 @@ import re
 
 from flask import Flask
 
-from shop.sandbox.faults.behaviours import FAULTS, Armed, WSGIApp, apply
+from shop.sandbox.faults.behaviours import FAULTS, Armed, WSGIApp, apply, refuse
+from shop.sandbox.faults.limits import DELAYING, MAX_MS, SETTING, DelayGate, LimitError, bounded
 from shop.sandbox.faults.models import ArmedFault
 from shop.sandbox.models import db
 
@@ -54,22 +55,34 @@ class FaultInjector:
     def __init__(self, app: Flask, inner: WSGIApp) -> None:
         self.app = app
         self.inner = inner
+        self.gate = DelayGate(bounded(app.config[SETTING], SETTING, 1000))
 
     def __call__(self, environ: dict, start_response):
         target = api_method(environ.get("PATH_INFO", ""))
         if target is None:
             return self.inner(environ, start_response)
         provider, method = target
-        armed = self._armed(environ, method, provider)
+        try:
+            armed = self._armed(environ, method, provider)
+        except LimitError as error:
+            return refuse(start_response, provider, "400 Bad Request", f"X-Sandbox-Fault: {error}")
         if armed is None:
             return self.inner(environ, start_response)
         log.info("sandbox fault=%s method=%s", armed.fault, method)
-        return apply(armed, self.inner, environ, start_response)
+        if armed.fault not in DELAYING:
+            return apply(armed, self.inner, environ, start_response)
+        if not self.gate.enter():
+            message = f"Too many delaying faults in progress ({SETTING}={self.gate.limit})"
+            return refuse(start_response, provider, "429 Too Many Requests", message)
+        try:
+            return apply(armed, self.inner, environ, start_response)
+        finally:
+            self.gate.leave()
 
     def _armed(self, environ: dict, method: str, provider: str) -> Armed | None:
         header = environ.get("HTTP_X_SANDBOX_FAULT", "").strip()
         if header:
             fault, _, ms = header.partition(";ms=")
             if fault in FAULTS:
-                return Armed(fault, int(ms) if ms.isdigit() else 0, provider)
+                return Armed(fault, bounded(ms or "0", "ms", MAX_MS), provider)
         return claim(self.app, method, provider)

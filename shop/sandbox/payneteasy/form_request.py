@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
+from shop.sandbox import origins
 from shop.sandbox.payneteasy.amounts import parse_amount
 from shop.sandbox.payneteasy.wire import validation_error
 
@@ -88,16 +88,12 @@ def _require_redirect(params: Mapping[str, str]) -> None:
 
 
 def optional_url(params: Mapping[str, str], name: str) -> str | None:
-    """Accept an absolute http(s) URL or nothing: a relative one would strand the payer."""
+    """Accept nothing, or an absolute http(s) URL (never relative) on an allowed origin."""
     raw = params.get(name, "")
     if not raw:
         return None
-    try:
-        parts = urlsplit(raw)
-        absolute = parts.scheme in ("http", "https") and bool(parts.hostname)
-        _ = parts.port  # raises on a port out of range
-    except ValueError:
-        absolute = False
-    if not absolute or len(raw) > URL_LIMIT:
+    if len(raw) > URL_LIMIT or origins.origin_of(raw) is None:
         raise validation_error(f"Invalid {name}: an absolute http(s) URL is required")
+    if not origins.allowed(raw):
+        raise validation_error(f"Invalid {name}: not on an allowed origin ({origins.SETTING})")
     return raw

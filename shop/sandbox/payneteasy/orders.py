@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import secrets
 
-from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from shop.sandbox.card_form import CardInput
@@ -20,12 +19,15 @@ from shop.sandbox.payneteasy.wire import DUPLICATE_ORDER, validation_error
 
 log = logging.getLogger(__name__)
 
-FIRST_ORDER_ID = 1788082
+# 18 random digits: a guessable id would let anyone finalize another buyer's order.
+ID_FLOOR, ID_CEILING = 10**17, 10**18
 STAGE_3DS = "3d_validating"
 
 
 def find(paynet_id: int) -> PaynetOrder | None:
-    """Fetch an order by the gateway's id."""
+    """Fetch an order by the gateway's id (at most 18 digits: a longer one overflows the column)."""
+    if not 0 < paynet_id < ID_CEILING:
+        return None
     return db.session.get(PaynetOrder, paynet_id)
 
 
@@ -50,7 +52,7 @@ def create(request: FormRequest, endpoint: str, tx_type: TxType) -> PaynetOrder:
         db.session.add(order)
         try:
             db.session.commit()
-        except IntegrityError:  # a concurrent request took the id or the client_orderid
+        except IntegrityError:  # the id was taken, or a concurrent request took the client_orderid
             db.session.rollback()
             continue
         log.info("form order %s client_orderid=%s", order.paynet_id, order.client_orderid)
@@ -59,10 +61,9 @@ def create(request: FormRequest, endpoint: str, tx_type: TxType) -> PaynetOrder:
 
 
 def _new_order(request: FormRequest, endpoint: str, tx_type: TxType) -> PaynetOrder:
-    """Build the row of a new order with the next sequential gateway id."""
-    last = db.session.execute(select(func.max(PaynetOrder.paynet_id))).scalar()
+    """Build the row of a new order with a fresh random gateway id."""
     return PaynetOrder(
-        paynet_id=(last or FIRST_ORDER_ID - 1) + 1,
+        paynet_id=ID_FLOOR + secrets.randbelow(ID_CEILING - ID_FLOOR),
         endpoint=endpoint,
         client_orderid=request.client_orderid,
         form_token=secrets.token_urlsafe(24),

@@ -19,6 +19,7 @@ UNKNOWN_ENDPOINT = "3"
 DUPLICATE_ORDER = "4"
 ORDER_NOT_FOUND = "5"
 NOT_ALLOWED = "6"
+SYSTEM_ERROR = "7"  # the HTTP-level refusals: body too large, method not allowed
 
 
 class PaynetError(Exception):

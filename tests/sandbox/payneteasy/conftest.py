@@ -18,6 +18,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from shop.sandbox import create_app
+from tests.sandbox.conftest import allowed_origins
 
 KEY = "5A1C7E3B-0D2F-4B8E-9C61-SANDBOX00001"
 LOGIN = "redirect-shop"
@@ -52,13 +53,14 @@ def path_of(url: str) -> str:
 
 
 @pytest.fixture
-def app(db_path: Path, clock: Any) -> Iterator[Flask]:
+def app(request: pytest.FixtureRequest, db_path: Path, clock: Any) -> Iterator[Flask]:
     app = create_app(
         {
             "TESTING": True,
             "SANDBOX_DATABASE_URL": f"sqlite:///{db_path}",
             "SANDBOX_CLOCK": clock,
             "SANDBOX_PAYNETEASY_CALLBACK_DELAYS": "0,0.05,0.05",
+            "SANDBOX_ALLOWED_ORIGINS": allowed_origins(request),
         }
     )
     yield app

@@ -64,6 +64,7 @@ def test_custom_endpoint_login_and_key(tmp_path):
             "SANDBOX_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}",
             "SANDBOX_PAYNETEASY_ENDPOINT_ID": "77",
             "SANDBOX_PAYNETEASY_CONTROL_KEY": key,
+            "SANDBOX_ALLOWED_ORIGINS": "https://shop.example",
         }
     )
     params = form_params(url_id="77")

@@ -11,4 +11,6 @@ workers = 2
 threads = 8
 timeout = 60
 accesslog = "-"
+# The path without its query string (%(U)s, not %(r)s): callbacks carry payer data there.
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(a)s"'
 errorlog = "-"

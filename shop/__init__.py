@@ -77,8 +77,12 @@ def _configure_logging() -> None:
             "version": 1,
             "disable_existing_loggers": False,
             "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+            "filters": {"no_query": {"()": "shop.access_log.DropQueryStrings"}},
             "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "plain"}},
-            "loggers": {"shop": {"handlers": ["stdout"], "level": "INFO", "propagate": False}},
+            "loggers": {
+                "shop": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+                "werkzeug": {"filters": ["no_query"]},
+            },
         }
     )
 

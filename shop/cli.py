@@ -33,6 +33,22 @@ def register(app: Flask) -> None:
             f"abandoned {report.abandoned}, gateway unreachable {report.unreachable}"
         )
 
+    @app.cli.command("config-check")
+    def config_check() -> None:
+        """Print the effective configuration (secrets masked), the verdict and every problem."""
+        from shop import config_check as check
+
+        for key, shown in check.effective(app.config):
+            click.echo(f"{key} = {shown}")
+        click.echo(f"\n{check.verdict(app.config)}")
+        found = check.findings(app.config)
+        for finding in found:
+            click.echo(f"{'PROBLEM' if finding.problem else 'note'}: {finding.message}")
+        problems = sum(finding.problem for finding in found)
+        click.echo(f"{problems} problem(s)")
+        if problems:
+            raise SystemExit(1)
+
     @app.cli.command("hash-password")
     @click.password_option()
     def hash_password(password: str) -> None:

@@ -41,12 +41,14 @@ DEFAULTS: dict[str, object] = {
     "GATEWAY_CONNECT_TIMEOUT": 3.05,
     "PAYMENT_UNKNOWN_AFTER_SECS": None,
     "PAYMENT_ABANDON_AFTER_SECS": 86400,
+    "STATUS_REFRESH_MIN_SECS": 2.0,
     "RBS_PAYMENT_PAGE_ORIGINS": "",
     # "auto": mounted exactly in demo mode. 1 beside a real gateway URL refuses to start.
     "SANDBOX_MOUNT": "auto",
     "ADMIN_USERNAME": "admin",
     "ADMIN_PASSWORD_HASH": "",
     "ADMIN_SIGNIN_LIMIT": 5,
+    "ADMIN_IDLE_MINUTES": 30.0,
 }
 
 # The staff password of the offline demo, accepted only while every gateway is the sandbox.
@@ -59,13 +61,18 @@ _FLOAT_KEYS = frozenset(
         "GATEWAY_CONNECT_TIMEOUT",
         "PAYMENT_UNKNOWN_AFTER_SECS",
         "PAYMENT_ABANDON_AFTER_SECS",
+        "STATUS_REFRESH_MIN_SECS",
+        "ADMIN_IDLE_MINUTES",
     }
 )
 _INT_KEYS = frozenset({"RBS_SESSION_TIMEOUT_SECS", "ADMIN_SIGNIN_LIMIT"})
 
 
-class ConfigError(ValueError):
-    """A configuration the shop refuses to start with; str() is the one-line reason."""
+class ConfigError(SystemExit):
+    """A configuration the shop refuses to start with; str() is the one-line reason.
+
+    A SystemExit, so `flask run`, gunicorn and the CLI stop with that line, not a traceback.
+    """
 
 
 def _coerce(key: str, raw: str) -> object:

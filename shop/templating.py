@@ -1,14 +1,14 @@
-"""Jinja helpers: the one money filter, the cart badge, the timeline labels."""
+"""Jinja helpers: the one money filter, the cart badge, the timeline labels, the mode."""
 
 from __future__ import annotations
 
-from flask import Flask, session
+from flask import Flask, current_app, session
 from flask_babel import get_locale
 
 from shop.cart import service as cart
 from shop.money import Currency, format_money
 from shop.orders import shop_currency
-from shop.payments.events import STEPS
+from shop.payments.events import STEPS, shown_to_buyer
 
 
 def money(minor: int, currency: str | None = None) -> str:
@@ -20,7 +20,12 @@ def money(minor: int, currency: str | None = None) -> str:
 def register(app: Flask) -> None:
     app.add_template_filter(money, "money")
     app.add_template_global(get_locale, "get_locale")
+    app.add_template_test(shown_to_buyer, "shown_to_buyer")
 
     @app.context_processor
     def shop_globals() -> dict:
-        return {"cart_count": cart.view(session).count, "STEPS": STEPS}
+        return {
+            "cart_count": cart.view(session).count,
+            "STEPS": STEPS,
+            "demo_mode": current_app.config["DEMO_MODE"],
+        }

@@ -6,6 +6,7 @@ import os
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
@@ -13,6 +14,7 @@ from urllib.parse import urljoin
 
 import requests
 from flask import Flask
+from werkzeug.security import generate_password_hash
 from werkzeug.serving import make_server
 
 from shop import create_app
@@ -27,6 +29,7 @@ CARD_NO_3DS = "4444 5555 1111 3333"
 CARD_DECLINE = "5168 4948 9505 5780"
 CARD_NO_FUNDS = "4000 0000 0000 9995"
 PNE_CARD = "4444 5555 6666 1111"
+LIVE_STAFF_PASSWORD = "live-staff-password"
 
 
 class Clock:
@@ -57,6 +60,8 @@ def make_config(tmp_path: Path, **overrides: object) -> dict[str, object]:
         # Tests that want the sandbox's RBS callbacks switch them on; the rest stay exact.
         "SANDBOX_RBS_CALLBACKS": "manual",
         "GATEWAY_TIMEOUT": 5.0,
+        # Every reload asks the gateway, so tests see news at once; the limit has its own tests.
+        "STATUS_REFRESH_MIN_SECS": 0,
     }
     config.update(overrides)
     return config
@@ -136,27 +141,53 @@ class _Late:
         return self.app(environ, start_response)
 
 
-def _serve(make_app) -> tuple[Flask, str, object]:
-    """Bind a loopback port, build the app for that URL, serve it on a thread."""
+@dataclass
+class _Port:
+    """A bound loopback port whose app is built later (two servers can know each other)."""
+
+    server: object
+    late: _Late
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_port}"
+
+    def serve(self, app: Flask) -> Flask:
+        self.late.app = app
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return app
+
+
+def _bind() -> _Port:
     late = _Late()
-    server = make_server("127.0.0.1", 0, late, threaded=True)
-    url = f"http://127.0.0.1:{server.server_port}"
-    late.app = make_app(url)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return late.app, url, server
+    return _Port(make_server("127.0.0.1", 0, late, threaded=True), late)
+
+
+def serve_on_loopback(app: Flask) -> tuple[str, Callable[[], None]]:
+    """Serve any WSGI app (a stub gateway, say) on a loopback port: (its URL, stop)."""
+    port = _bind()
+    port.serve(app)
+
+    def stop() -> None:
+        port.server.shutdown()
+        port.server.server_close()
+
+    return port.url, stop
+
+
+def _shop_app(tmp_path: Path, url: str, overrides: dict) -> tuple[Flask, dict]:
+    config = make_config(tmp_path, **overrides)
+    app = create_app({**config, "SHOP_PUBLIC_URL": url})
+    prepare_database(app)
+    return app, config
 
 
 def start_live_shop(tmp_path: Path, **overrides: object) -> LiveShop:
     """The shop on a loopback port; demo mode (sandbox mounted) unless a gateway URL is set."""
-    config = make_config(tmp_path, **overrides)
-
-    def build(url: str) -> Flask:
-        app = create_app({**config, "SHOP_PUBLIC_URL": url})
-        prepare_database(app)
-        return app
-
-    app, url, server = _serve(build)
-    return LiveShop(app=app, url=url, clock=config["SANDBOX_CLOCK"], _server=server)
+    port = _bind()
+    app, config = _shop_app(tmp_path, port.url, overrides)
+    port.serve(app)
+    return LiveShop(app=app, url=port.url, clock=config["SANDBOX_CLOCK"], _server=port.server)
 
 
 @dataclass
@@ -181,19 +212,45 @@ class SandboxServer:
         self._server.server_close()
 
 
-def start_sandbox_server(tmp_path: Path, **overrides: object) -> SandboxServer:
-    """A standalone sandbox with its own database under tmp_path."""
-    from shop.sandbox import create_app as create_sandbox
-
-    config: dict[str, object] = {
+def _sandbox_config(tmp_path: Path, overrides: dict) -> dict[str, object]:
+    return {
         "TESTING": True,
         "SANDBOX_DATABASE_URL": f"sqlite:///{tmp_path / 'standalone-sandbox.sqlite3'}",
         "SANDBOX_CLOCK": Clock(),
         "SANDBOX_RBS_CALLBACKS": "manual",
         **overrides,
     }
-    app, url, server = _serve(lambda _url: create_sandbox(config))
-    return SandboxServer(app=app, url=url, _server=server)
+
+
+def start_sandbox_server(tmp_path: Path, **overrides: object) -> SandboxServer:
+    """A standalone sandbox with its own database under tmp_path."""
+    from shop.sandbox import create_app as create_sandbox
+
+    port = _bind()
+    app = port.serve(create_sandbox(_sandbox_config(tmp_path, overrides)))
+    return SandboxServer(app=app, url=port.url, _server=port.server)
+
+
+def start_live_mode_shop(tmp_path: Path, **overrides: object) -> tuple[LiveShop, SandboxServer]:
+    """A shop in live mode, as a fork taken to production is: its gateways are a sandbox
+    running alone on another port (a remote bank), and the staff have a real password."""
+    from shop.sandbox import create_app as create_sandbox
+
+    shop_port, gateway_port = _bind(), _bind()
+    sandbox_overrides = {"SANDBOX_ALLOWED_ORIGINS": shop_port.url}
+    gateway = create_sandbox(_sandbox_config(tmp_path, sandbox_overrides))
+    gateway_port.serve(gateway)
+    settings = {
+        "RBS_API_URL": f"{gateway_port.url}/payment/rest/",
+        "PAYNETEASY_API_URL": f"{gateway_port.url}/paynet/api/v2/",
+        "ADMIN_PASSWORD_HASH": generate_password_hash(LIVE_STAFF_PASSWORD),
+        **overrides,
+    }
+    app, config = _shop_app(tmp_path, shop_port.url, settings)
+    shop_port.serve(app)
+    shop = LiveShop(app=app, url=shop_port.url, clock=config["SANDBOX_CLOCK"],
+                    _server=shop_port.server)  # fmt: skip
+    return shop, SandboxServer(app=gateway, url=gateway_port.url, _server=gateway_port.server)
 
 
 _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')

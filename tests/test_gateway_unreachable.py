@@ -6,11 +6,18 @@ import re
 import socket
 
 import pytest
+from flask import Flask
 
 from shop.extensions import db
 from shop.models import Order
 from shop.payments.attempts import is_gateway_page
-from tests.support import CARD_APPROVE, Buyer, start_live_shop, start_sandbox_server
+from tests.support import (
+    CARD_APPROVE,
+    Buyer,
+    serve_on_loopback,
+    start_live_shop,
+    start_sandbox_server,
+)
 
 
 def closed_port() -> int:
@@ -109,3 +116,30 @@ def test_buyers_are_only_sent_to_the_gateways_own_pages(app, form_url, extra, al
     )
     with app.app_context():
         assert is_gateway_page("rbs", form_url) is allowed
+
+
+def test_the_checkout_never_sends_a_buyer_to_a_page_on_another_host(tmp_path):
+    """A gateway (or someone in its path) answering a formUrl elsewhere: refused by the
+    service itself, whatever the gateway client accepted."""
+    stub = Flask("stub_gateway")
+
+    @stub.post("/payment/rest/register.do")
+    def register():
+        return {"errorCode": "0", "orderId": "stub-1", "formUrl": "https://evil.example/pay"}
+
+    url, stop = serve_on_loopback(stub)
+    shop = start_live_shop(tmp_path, RBS_API_URL=f"{url}/payment/rest/")
+    buyer = Buyer(shop)
+    try:
+        buyer.add("wool-socks")
+        answer = buyer.checkout()
+
+        assert answer.status_code == 303
+        assert answer.headers["Location"].startswith("/orders/")
+        payment = the_order(shop).payments[0]
+        assert payment.state == "registration_failed" and payment.form_url is None
+        assert any("foreign host" in event.summary for event in payment.events)
+    finally:
+        buyer.close()
+        shop.stop()
+        stop()

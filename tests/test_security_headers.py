@@ -55,3 +55,47 @@ def test_templates_have_no_inline_script_or_style(template):
     assert not re.search(r"<script(?![^>]*\bsrc=)", text), "inline <script>"
     assert not re.search(r"\son[a-z]+=", text), "inline event handler"
     assert "style=" not in text, "inline style attribute"
+
+
+def every_route(app, prefix: str = "") -> list[tuple[str, str]]:
+    """(method, path) for each rule of the app, its variables filled with plausible values."""
+    values = {"int": "1", "path": "css/shop.css", "default": "x"}
+    found = []
+    for rule in app.url_map.iter_rules():
+        path = rule.rule
+        for name, converter in rule._converters.items():
+            kind = "int" if "Integer" in type(converter).__name__ else "default"
+            kind = "path" if name == "filename" else kind
+            path = re.sub(rf"<(?:[a-z]+:)?{name}>", values[kind], path)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            found.append((method, prefix + path))
+    return found
+
+
+def test_every_route_of_the_shop_and_its_sandbox_carries_the_headers(app):
+    client = app.test_client()
+    routes = every_route(app) + every_route(app.wsgi_app.mounts["/sandbox"], "/sandbox")
+    assert len(routes) > 40  # we walked both apps
+    for method, path in routes:
+        with client.open(path, method=method) as answer:
+            headers = answer.headers
+        csp = headers.get("Content-Security-Policy", "")
+        assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp, (method, path)
+        assert headers.get("X-Content-Type-Options") == "nosniff", (method, path)
+        # Never the page's address to another site (pages with a token in it send none).
+        assert headers.get("Referrer-Policy") in {"same-origin", "no-referrer"}, (method, path)
+        assert answer.status_code < 500, (method, path)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/cart/add",
+        "/checkout",
+        "/sandbox/payment/rest/register.do",
+        "/sandbox/paynet/api/v2/sale-form/4242",
+    ],
+)
+def test_a_body_over_the_limit_is_refused_by_the_shop_and_the_sandbox(client, path):
+    answer = client.post(path, data={"filler": "x" * (65 * 1024)})
+    assert answer.status_code == 413

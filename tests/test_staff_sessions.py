@@ -108,12 +108,12 @@ def test_an_idle_session_is_signed_out_with_a_reason(tmp_path):
 
 
 def test_a_session_in_use_stays_signed_in_past_the_idle_time(tmp_path):
-    shop = start_live_shop(tmp_path, ADMIN_IDLE_MINUTES=0.05)  # 3 seconds
+    shop = start_live_shop(tmp_path, ADMIN_IDLE_MINUTES=0.02)  # 1.2 seconds
     try:
         staff = Staff(shop)
         staff.sign_in()
-        for _ in range(9):  # 4.5 seconds of use, a request every half second
-            time.sleep(0.5)
+        for _ in range(8):  # 2 seconds of use, a request every quarter second
+            time.sleep(0.25)
             assert staff.get("/admin/", allow_redirects=False).status_code == 200
     finally:
         shop.stop()

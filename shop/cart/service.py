@@ -97,7 +97,7 @@ def view(store: MutableMapping) -> CartView:
     """Read the cart with current database prices, dropping lines that no longer make sense."""
     lines = []
     for raw_id, raw_quantity in _items(store).items():
-        if not (raw_id.isdigit() and isinstance(raw_quantity, int)):
+        if not (raw_id.isdigit() and type(raw_quantity) is int):  # a bool is an int too
             continue
         product = db.session.get(Product, int(raw_id))
         if product is not None and 1 <= raw_quantity <= MAX_QUANTITY:

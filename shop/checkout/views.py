@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -12,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from shop import orders
 from shop.cart import service as cart
 from shop.cart.forms import EmptyForm
+from shop.checkout import keys
 from shop.checkout.forms import CheckoutForm
 from shop.extensions import csrf
 from shop.models import Order, Payment
@@ -38,7 +37,7 @@ def _checkout_form() -> CheckoutForm:
     if len(providers) == 1 or not form.provider.data:
         form.provider.data = providers[0]
     if not form.checkout_key.data:
-        form.checkout_key.data = secrets.token_urlsafe(24)
+        form.checkout_key.data = keys.issue(session)
     return form
 
 
@@ -52,6 +51,13 @@ def start():
     if not form.validate_on_submit():
         status = 400 if request.method == "POST" else 200
         return render_template("checkout/form.html", form=form, cart=basket), status
+    if not keys.belongs(session, form.checkout_key.data):
+        form.checkout_key.data = keys.issue(session)
+        flash(
+            _("This form was opened in another browser. Check your details, then buy again."),
+            "error",
+        )
+        return render_template("checkout/form.html", form=form, cart=basket), 400
     order, created = orders.create_order(
         basket, form.name.data, form.email.data, form.checkout_key.data
     )
@@ -116,13 +122,11 @@ def _params() -> dict[str, str]:
 @bp.get("/orders/<token>")
 def order(token: str):
     found = orders.find_by_token(token) or abort(404, _("We do not know this order."))
-    latest = found.latest_payment
-    if service.needs_checking(latest):
-        try:
-            service.refresh(latest)
-        except PaymentError as exc:
-            flash(str(exc), "warning")
-    return render_template("checkout/order.html", order=found, form=EmptyForm())
+    try:
+        service.check_waiting(found)
+    except PaymentError as exc:
+        flash(str(exc), "warning")
+    return render_template("checkout/order.html", order=found, form=EmptyForm(), audience="buyer")
 
 
 @bp.post("/orders/<token>/retry")

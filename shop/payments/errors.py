@@ -9,6 +9,10 @@ class PaymentUnavailable(PaymentError):
     """The gateway could not be asked; nothing was decided and the order is kept."""
 
 
+class StatusJustChecked(PaymentUnavailable):
+    """Somebody asked the gateway moments ago: this request does not ask again."""
+
+
 class PaymentRefused(PaymentError):
     """The gateway refused to register the payment; the buyer may try again later."""
 

@@ -20,6 +20,13 @@ STEPS: dict[int, str] = {
     10: "Shop verifies the status",
     11: "After the sale: capture, release, refund",
 }
+# Staff operations and the status calls that confirm them: the staff's business alone.
+STAFF_STEPS = frozenset({11})
+
+
+def shown_to_buyer(event: PaymentEvent) -> bool:
+    """Whether the buyer's own timeline (demo mode only) may list this event."""
+    return event.step not in STAFF_STEPS
 
 
 def record(payment: Payment, kind: str, step: int, summary: str) -> PaymentEvent:

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 
 from shop.extensions import db
 from shop.models import Order, Payment
-from shop.payments import events
+from shop.payments import events, limits
 from shop.payments.attempts import is_gateway_page, new_attempt, register_request
 from shop.payments.errors import (
     ForgedNotification,
@@ -22,6 +22,7 @@ from shop.payments.errors import (
     PaymentUnavailable,
     RetryNotAllowed,
     ReturnMismatch,
+    StatusJustChecked,
     UnknownPayment,
 )
 from shop.payments.gateways.base import PaymentRef
@@ -98,14 +99,31 @@ def refresh(payment: Payment, step: int = 10) -> Payment:
     return payment
 
 
+def check_waiting(order: Order) -> None:
+    """The buyer's order page: ask about a waiting payment, at most once per few seconds.
+
+    Reloads share one call: whoever loses the claim shows what is stored, and the page
+    refreshes itself. PaymentUnavailable when the gateway could not be asked.
+    """
+    payment = order.latest_payment
+    if needs_checking(payment) and limits.claim_status_check(payment, limits.refresh_interval()):
+        refresh(payment)
+
+
 def handle_return(payment_token: str, params: Mapping[str, str], via: str) -> Payment:
-    """A buyer came back from the payment page: check it is this payment's, then verify."""
+    """A buyer came back from the payment page: check it is this payment's, then verify.
+
+    The first return always asks the gateway; a repeated one only when a few seconds have
+    passed, so a replayed return URL costs neither gateway calls nor timeline rows.
+    """
     payment = payment_by_token(payment_token)
     gateway = gateway_for(payment.provider)
     if not gateway.return_is_genuine(params, ref_of(payment)):
-        events.record(payment, "return", 9, f"forged or foreign return via {via} ignored")
-        db.session.commit()
+        limits.count_forgery(payment, "return")
         raise ReturnMismatch(_("This return does not belong to this payment."))
+    first = limits.claim_first_return(payment)
+    if not (first or limits.claim_status_check(payment, limits.refresh_interval())):
+        return payment
     events.record(payment, "return", 9, f"buyer returned via {via}")
     db.session.commit()
     return refresh(payment)
@@ -115,7 +133,9 @@ def handle_callback(provider: str, params: Mapping[str, str]) -> Payment | None:
     """A server callback: authenticate it, find its payment, and ask the gateway itself.
 
     The payload is only a hint that something changed; None means a genuine callback
-    about a payment this shop does not know (answered 200 so the gateway stops).
+    about a payment this shop does not know (answered 200 so the gateway stops). One that
+    comes moments after the last status call is not acknowledged (StatusJustChecked): the
+    gateway delivers it again, and a replayed one costs nothing.
     """
     gateway = gateway_for(provider)
     ref = gateway.callback_ref(params)
@@ -123,13 +143,14 @@ def handle_callback(provider: str, params: Mapping[str, str]) -> Payment | None:
         log.warning("forged callback provider=%s ref=%s", provider, ref)
         payment = _find(provider, ref) if ref else None
         if payment is not None:
-            events.record(payment, "callback", 10, "callback with a bad signature ignored")
-            db.session.commit()
+            limits.count_forgery(payment, "callback")
         raise ForgedNotification(_("This notification is not signed by the gateway."))
     payment = _find(provider, ref)
     if payment is None:
         log.info("callback for an unknown payment provider=%s ref=%s", provider, ref)
         return None
+    if not limits.claim_status_check(payment, limits.refresh_interval()):
+        raise StatusJustChecked(_("The status was checked moments ago; deliver again later."))
     summary = ", ".join(f"{k}={params[k]}" for k in ("status", "operation") if k in params)
     events.record(payment, "callback", 10, f"callback received ({summary})")
     db.session.commit()

@@ -277,3 +277,32 @@ def test_a_replayed_genuine_callback_is_not_acknowledged_until_it_may_ask_again(
     assert statuses == [200] + [503] * 39  # the gateway sends the others again later
     assert (the_payment(shop).state, status_calls(shop)) == ("paid", 1)
     buyer.close()
+
+
+SANDBOX_AUTH = {"userName": "redirect-shop-api", "password": "sandbox-demo-password"}
+
+
+def test_the_demo_sandbox_refuses_a_fault_past_its_cap_at_once(live_shop):
+    answer = requests.post(
+        f"{live_shop.url}/sandbox/payment/rest/getOrderStatusExtended.do",
+        data={**SANDBOX_AUTH, "orderNumber": "x"},
+        headers={"X-Sandbox-Fault": "hang;ms=40000"},
+        timeout=5,  # a hang would fail here
+    )
+    assert answer.status_code == 400 and "30000" in answer.text
+
+
+def test_the_demo_sandbox_sends_payers_back_to_the_shop_only(live_shop):
+    api = f"{live_shop.url}/sandbox/payment/rest/register.do"
+    order = {**SANDBOX_AUTH, "amount": "100", "orderNumber": "outsider-1"}
+    elsewhere = requests.post(api, data={**order, "returnUrl": "https://evil.example/"}, timeout=5)
+    assert elsewhere.json()["errorCode"] == "4"
+    own = requests.post(api, data={**order, "returnUrl": f"{live_shop.url}/r"}, timeout=5).json()
+    finish = f"{live_shop.url}/sandbox/payment/merchants/redirect-shop/finish.html"
+    with requests.Session() as browser:
+        page = browser.get(own["formUrl"], timeout=5)
+        cancel = re.search(r'action="([^"]*cancel[^"]*)"', page.text)[1].replace("&amp;", "&")
+        browser.post(f"{live_shop.url}{cancel}", timeout=5, allow_redirects=False)
+        back = browser.get(finish, params={"orderId": own["orderId"]}, allow_redirects=False)
+    assert back.status_code == 302
+    assert back.headers["Location"].startswith(f"{live_shop.url}/r?orderId=")

@@ -11,6 +11,7 @@ from typing import Any
 from flask import Flask
 
 INSTANCE_DIR = Path(__file__).resolve().parents[2] / "instance"
+BODY_LIMIT = 64 * 1024  # like the shop: the gateways take small forms
 
 # Demo credentials: public on purpose, they open nothing but this simulator.
 DEFAULTS: dict[str, str] = {
@@ -42,7 +43,7 @@ def load_config(test_config: dict[str, Any] | None) -> dict[str, Any]:
         "SECRET_KEY": os.environ.get("SANDBOX_SECRET_KEY") or secrets.token_hex(32),
         # The hosted pages keep no session; the name only guards the shop's cookie.
         "SESSION_COOKIE_NAME": "sandbox_session",
-        "MAX_CONTENT_LENGTH": 64 * 1024,  # like the shop: the gateways take small forms
+        "MAX_CONTENT_LENGTH": BODY_LIMIT,
     }
     config.update(
         {key: os.environ[key] for key in (*DEFAULTS, "SANDBOX_DATABASE_URL") if key in os.environ}

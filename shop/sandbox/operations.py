@@ -3,11 +3,17 @@
 Rules from the BPC docs (rbs.md §4): deposit only a hold, amount 0 = all of it, never more;
 reverse once, a hold or an untouched one-stage payment; refunds only of debited money, adding
 up to at most what was deposited (refunds lower depositedAmount). Errors keep the order as is.
+
+The order is loaded FOR UPDATE, a row lock on PostgreSQL that SQLite ignores; so each change is
+also a compare-and-set whose WHERE clause repeats its rule, and of parallel calls on one order
+only those the rule still allows after the others have landed take effect.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from sqlalchemy import ColumnElement
 
 from shop.sandbox import lifecycle, rbs_callbacks
 from shop.sandbox.models import CallbackOperation, GatewayOrder, OrderStatus, db
@@ -17,6 +23,7 @@ Params = dict[str, str]
 WRONG_STATE = "Payment must be in a correct state"
 # BPC documents these three with a numeric errorCode (clients must cope with both forms).
 SUCCESS: dict[str, Any] = {"errorCode": 0, "errorMessage": "Success"}
+DEBITED = (OrderStatus.DEPOSITED, OrderStatus.REFUNDED)
 
 
 def _order(params: Params) -> GatewayOrder:
@@ -54,10 +61,14 @@ def deposit(params: Params) -> dict[str, Any]:
     amount = amount or order.approved_amount
     if amount > order.approved_amount:
         raise ApiError("5", "Invalid amount")
-    order.status = OrderStatus.DEPOSITED
-    order.deposited_amount = amount
-    order.deposited_ms = lifecycle.now_ms()
-    db.session.commit()
+    _change_if(
+        order,
+        GatewayOrder.status == OrderStatus.APPROVED,
+        ApiError("7", WRONG_STATE),
+        status=OrderStatus.DEPOSITED,
+        deposited_amount=amount,
+        deposited_ms=lifecycle.now_ms(),
+    )
     rbs_callbacks.notify(order, CallbackOperation.DEPOSITED, True, amount)
     return SUCCESS
 
@@ -66,16 +77,18 @@ def reverse(params: Params) -> dict[str, Any]:
     """Cancel a hold, or a one-stage payment nothing was refunded from; only once."""
     _amount(params, required=False)
     order = _order(params)
-    reversible = order.status == OrderStatus.APPROVED or (
-        order.status == OrderStatus.DEPOSITED and order.refunded_amount == 0
+    reversible = (GatewayOrder.status == OrderStatus.APPROVED) | (
+        (GatewayOrder.status == OrderStatus.DEPOSITED) & (GatewayOrder.refunded_amount == 0)
     )
-    if order.reversed or not reversible:
-        raise ApiError("7", WRONG_STATE)
-    order.status = OrderStatus.REVERSED
-    order.reversed = True
-    order.deposited_amount = 0
-    order.reversed_ms = lifecycle.now_ms()
-    db.session.commit()
+    _change_if(
+        order,
+        ~GatewayOrder.reversed & reversible,
+        ApiError("7", WRONG_STATE),
+        status=OrderStatus.REVERSED,
+        reversed=True,
+        deposited_amount=0,
+        reversed_ms=lifecycle.now_ms(),
+    )
     rbs_callbacks.notify(order, CallbackOperation.REVERSED, True)
     return SUCCESS
 
@@ -84,16 +97,36 @@ def refund(params: Params) -> dict[str, Any]:
     """Return debited money; refunds add up to at most what was deposited."""
     amount = _amount(params, required=True)
     order = _order(params)
-    debited = order.status in (OrderStatus.DEPOSITED, OrderStatus.REFUNDED)
-    if not debited or order.deposited_amount <= 0:
+    if order.status not in DEBITED or order.deposited_amount <= 0:
         raise ApiError("7", WRONG_STATE)
     amount = amount or order.deposited_amount
+    exceeding = ApiError("7", "Refund amount exceeds deposited amount")
     if amount > order.deposited_amount:
-        raise ApiError("7", "Refund amount exceeds deposited amount")
-    order.status = OrderStatus.REFUNDED
-    order.refunded_amount += amount
-    order.deposited_amount -= amount
-    order.refunded_ms = lifecycle.now_ms()
-    db.session.commit()
+        raise exceeding
+    _change_if(
+        order,
+        GatewayOrder.status.in_(DEBITED) & (GatewayOrder.deposited_amount >= amount),
+        exceeding,
+        status=OrderStatus.REFUNDED,
+        refunded_amount=GatewayOrder.refunded_amount + amount,
+        deposited_amount=GatewayOrder.deposited_amount - amount,
+        refunded_ms=lifecycle.now_ms(),
+    )
     rbs_callbacks.notify(order, CallbackOperation.REFUNDED, True, amount)
     return SUCCESS
+
+
+def _change_if(
+    order: GatewayOrder, rule: ColumnElement[bool], refusal: ApiError, **values: Any
+) -> None:
+    """Write values and commit if the order still obeys rule; else change nothing, refuse."""
+    changed = db.session.execute(
+        db.update(GatewayOrder)
+        .where(GatewayOrder.md_order == order.md_order, rule)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if changed.rowcount != 1:
+        db.session.rollback()
+        raise refusal
+    db.session.commit()  # expires the order: it reloads with what was written

@@ -16,6 +16,12 @@ calls of one API method (or every method), or for a single call with the request
 | `hang` | no answer for `ms` milliseconds (default 15 000), then the real one | yes, late |
 | `hang_after` | the real work done at once, the answer held back `ms` milliseconds | yes |
 | `system_error` | the gateway's own "system error" (RBS errorCode 7, PaynetEasy type=error) | no |
+| `ignored` | an acceptance for a call never served (faults/ignored.py) | no, nothing at all |
+
+`ignored` answers RBS `{"errorCode":"0","errorMessage":"Success"}` and PaynetEasy a
+well-formed `type=async-response` with the request's client_orderid and orderid and a fresh
+`serial-number` that no status call knows: meant for deposit.do, reverse.do, refund.do,
+capture and return (any other method gets the same answer).
 
 Armed with method `callback`, the callback faults `lost`, `duplicated`, `delayed` and
 `out_of_order` act on the notifications both gateways send (see faults/callbacks.py).

@@ -10,6 +10,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import quote_plus
 
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from shop.sandbox.faults import ignored
+
 WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
 
 FAULTS = frozenset(
@@ -26,6 +30,7 @@ FAULTS = frozenset(
         "hang",
         "hang_after",
         "system_error",
+        "ignored",
         # for callbacks (method "callback"), see faults/callbacks.py
         "lost",
         "duplicated",
@@ -88,6 +93,15 @@ def refuse(start_response, provider: str, status: str, message: str) -> list[byt
     return _answer(start_response, status, body, "application/json;charset=UTF-8")
 
 
+def _ignored(armed: Armed, environ: dict, start_response) -> list[bytes]:
+    """Say the call was accepted without serving it; a body over the limit is still refused."""
+    try:
+        body, content_type = ignored.answer(armed.provider, environ)
+    except RequestEntityTooLarge as error:
+        return refuse(start_response, armed.provider, f"413 {error.name}", error.name)
+    return _answer(start_response, "200 OK", body, content_type)
+
+
 def apply(armed: Armed, app: WSGIApp, environ: dict, start_response) -> Iterable[bytes]:
     """Serve one call with the fault applied around (or instead of) the real handler."""
     fault = armed.fault
@@ -100,6 +114,8 @@ def apply(armed: Armed, app: WSGIApp, environ: dict, start_response) -> Iterable
         return _answer(start_response, "200 OK", b'{"errorCode":', "application/json")
     if fault == "system_error":
         return refuse(start_response, armed.provider, "200 OK", "System error")
+    if fault == "ignored":
+        return _ignored(armed, environ, start_response)
     if fault == "drop":
         return _drop(environ)
     if fault in {"latency", "hang"}:

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 
 from flask import Blueprint, Response, current_app, request, url_for
 
-from shop.sandbox.payneteasy import operations, orders
+from shop.sandbox.payneteasy import operations, orders, transactions
 from shop.sandbox.payneteasy.amounts import parse_amount
 from shop.sandbox.payneteasy.form_request import parse_form_request
-from shop.sandbox.payneteasy.models import PaynetOrder, TxType
+from shop.sandbox.payneteasy.models import PaynetOrder, PaynetTransaction, TxType
 from shop.sandbox.payneteasy.signing import form_control, matches, status_control, tx_control
 from shop.sandbox.payneteasy.status import status_fields
 from shop.sandbox.payneteasy.wire import (
@@ -24,7 +24,6 @@ from shop.sandbox.payneteasy.wire import (
     error_fields,
     kv_response,
     processing_error,
-    serial_number,
     validation_error,
 )
 
@@ -108,43 +107,56 @@ def _payment_form(params: Params, target: Target, tx_type: TxType) -> Fields:
         "sandbox_payneteasy_hosted.form_page", token=order.form_token, _external=True
     )
     return [
-        *_async_head("async-form-response", order),
+        *_async_head("async-form-response", order, transactions.initial(order).serial),
         ("status", "processing"),
         ("redirect-url", form_url),
     ]
 
 
-def _async_head(kind: str, order: PaynetOrder) -> Fields:
-    """The leading fields of an accepted request."""
+def _async_head(kind: str, order: PaynetOrder, serial: str) -> Fields:
+    """The leading fields of an accepted request, with the serial of the transaction it made."""
     return [
         ("type", kind),
-        ("serial-number", serial_number()),
+        ("serial-number", serial),
         ("merchant-order-id", order.client_orderid),
         ("paynet-order-id", str(order.paynet_id)),
     ]
 
 
 def _status(params: Params, target: Target) -> Fields:
-    """Report the order; orderid may be left out when client_orderid is unique."""
+    """Report the order's latest transaction, or the one by-request-sn names (not signed);
+    orderid may be left out when client_orderid is unique."""
     _check_login(params)
     client_orderid, orderid = _order_ids(params, orderid_required=False)
     expected = status_control(params["login"], client_orderid, orderid, _key())
     _check_control(expected, params)
-    return status_fields(_find_order(client_orderid, orderid))
+    order = _find_order(client_orderid, orderid)
+    latest = transactions.latest(order)
+    return status_fields(order, _reported(order, params.get("by-request-sn", ""), latest), latest)
+
+
+def _reported(order: PaynetOrder, serial: str, latest: PaynetTransaction) -> PaynetTransaction:
+    """The transaction made by the request with this serial number; the latest without one."""
+    if not serial:
+        return latest
+    found = transactions.find(order, serial)
+    if found is None:
+        raise processing_error("Transaction not found", ORDER_NOT_FOUND)
+    return found
 
 
 def _capture(params: Params, target: Target) -> Fields:
     """Capture an approved preauth."""
     order, amount, currency = _money_request(params)
-    operations.capture(order, amount, currency)
-    return _async_head("async-response", order)
+    serial = operations.capture(order, amount, currency)
+    return _async_head("async-response", order, serial)
 
 
 def _return(params: Params, target: Target) -> Fields:
     """Cancel a preauth or reverse a sale or capture."""
     order, amount, currency = _money_request(params)
-    operations.refund(order, amount, currency)
-    return _async_head("async-response", order)
+    serial = operations.refund(order, amount, currency)
+    return _async_head("async-response", order, serial)
 
 
 def _money_request(params: Params) -> tuple[PaynetOrder, int | None, str | None]:

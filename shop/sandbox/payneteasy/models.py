@@ -1,10 +1,10 @@
-"""PaynetEasy tables on the sandbox db: one row per order, one per callback delivery attempt."""
+"""PaynetEasy tables on the sandbox db: one row per order, per transaction, per callback try."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Float, Integer, String, Text
+from sqlalchemy import BigInteger, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shop.sandbox.models import db
@@ -97,6 +97,24 @@ class PaynetOrder(db.Model):
     def settled_amount(self) -> int:
         """Money actually taken: the sale, or what a preauth's capture took."""
         return self.approved_amount if self.initial_type == TxType.SALE else self.captured_amount
+
+
+class PaynetTransaction(db.Model):
+    """One transaction of an order (sale or preauth, capture, cancel, reversal), named by the
+    serial number of the request that made it, so status by-request-sn can report it later."""
+
+    __tablename__ = "sandbox_payneteasy_transaction"
+    __table_args__ = (UniqueConstraint("paynet_id", "serial"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # order of the transactions
+    paynet_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("sandbox_payneteasy_order.paynet_id"), index=True
+    )
+    serial: Mapped[str] = mapped_column(String(36))
+    tx_type: Mapped[str] = mapped_column(String(10))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    # Only the sale or preauth changes it, from processing, as the payer's attempt ends.
+    status: Mapped[str] = mapped_column(String(12))
 
 
 class CallbackAttempt(db.Model):

@@ -11,7 +11,7 @@ from shop.sandbox.card_form import CardInput
 from shop.sandbox.cards import payment_system
 from shop.sandbox.lifecycle import now_s
 from shop.sandbox.models import db
-from shop.sandbox.payneteasy import callbacks
+from shop.sandbox.payneteasy import callbacks, transactions
 from shop.sandbox.payneteasy.form_request import FormRequest
 from shop.sandbox.payneteasy.models import PaynetOrder, PaynetStatus, TxType, stage_of
 from shop.sandbox.payneteasy.outcomes import Decision, Outcome
@@ -44,12 +44,14 @@ def find_by_token(token: str) -> PaynetOrder | None:
 
 
 def create(request: FormRequest, endpoint: str, tx_type: TxType) -> PaynetOrder:
-    """Store a new order in processing/*_init; a client_orderid seen before is refused."""
+    """Store a new order in processing/*_init with its sale or preauth transaction; a
+    client_orderid seen before is refused."""
     for _ in range(3):
         if find_by_client_orderid(request.client_orderid) is not None:
             break
         order = _new_order(request, endpoint, tx_type)
         db.session.add(order)
+        transactions.add(order, tx_type, request.amount, PaynetStatus.PROCESSING)
         try:
             db.session.commit()
         except IntegrityError:  # the id was taken, or a concurrent request took the client_orderid
@@ -152,6 +154,7 @@ def conclude(order: PaynetOrder, decision: Decision) -> None:
         order.status = PaynetStatus.DECLINED
         order.error_message, order.error_code = decision.error_message, decision.error_code
     order.stage = stage_of(tx_type, order.status)
+    transactions.initial(order).status = order.status
     db.session.commit()
     log.info("order %s %s/%s", order.paynet_id, tx_type, order.status)
     if order.is_final:

@@ -9,6 +9,11 @@ POST /paynet/sandbox/orders/<paynet_order_id>/finalize   (form field status=appr
     200 {"status": ...}; 400 for another status; 409 if the order is not in `unknown`.
 GET  /paynet/sandbox/orders/<paynet_order_id>/callbacks
     The recorded delivery attempts of the order's callbacks, oldest first, as a JSON list.
+GET  /paynet/sandbox/orders/<paynet_order_id>/totals
+    The gateway's truth about the money, to hold a shop's ledger against, in minor units:
+    {"authorized", "captured", "refunded", "transactions": [{"type", "status", "amount",
+    "serial"}, ...]}, summed over approved transactions: authorized = sale or preauth,
+    captured = sale or capture, refunded = reversals (a cancel releases a hold, refunds none).
 Every endpoint answers 404 {"error": ...} for an unknown order.
 """
 
@@ -19,7 +24,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from shop.sandbox.models import db
-from shop.sandbox.payneteasy import callbacks, orders
+from shop.sandbox.payneteasy import callbacks, orders, transactions
 from shop.sandbox.payneteasy.models import CallbackAttempt
 from shop.sandbox.payneteasy.outcomes import APPROVED, DECLINED, Decision
 
@@ -79,6 +84,15 @@ def attempts(paynet_order_id: int) -> Response:
     )
     rows = db.session.execute(query).scalars()
     return _answer([_attempt_json(row) for row in rows], 200)
+
+
+@bp.get(f"{ORDER}/totals")
+def totals(paynet_order_id: int) -> Response:
+    """Sum the order's approved transactions and list them all."""
+    order = orders.find(paynet_order_id)
+    if order is None:
+        return _missing()
+    return _answer(transactions.totals(order), 200)
 
 
 def _attempt_json(row: CallbackAttempt) -> dict[str, Any]:

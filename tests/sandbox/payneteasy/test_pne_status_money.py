@@ -27,6 +27,7 @@ STATUS_KEYS = [
     "descriptor",
     "error-message",
     "error-code",
+    "by-request-sn",
 ]
 
 

@@ -216,3 +216,16 @@ def wait_tries(client, md_order: str, count: int) -> list[dict[str, Any]]:
             break
         time.sleep(0.02)
     return tries
+
+
+def deliveries_done(app: Flask, timeout: float = 5.0) -> None:
+    """Wait until every callback delivery the app started has made its last try: after this
+    positive signal nothing more can arrive, so an absence may be asserted."""
+    from shop.sandbox import delivery
+
+    bookkeeping = delivery.state(app)
+    with bookkeeping.lock:
+        threads = list(bookkeeping.threads)
+    for thread in threads:
+        thread.join(timeout)
+    assert not any(thread.is_alive() for thread in threads), "a delivery is still running"

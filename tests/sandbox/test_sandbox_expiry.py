@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
 
-from tests.sandbox.conftest import callbacks_of, events
+from tests.sandbox.conftest import callbacks_of, deliveries_done, events
 
 CHALLENGE_CARD = "5555555555555599"
 
@@ -70,23 +69,23 @@ def test_any_hosted_page_hit_sweeps(order, register, open_page, clock, receiver)
     assert (hit["mdOrder"], hit["operation"]) == (registered["orderId"], "declinedByTimeout")
 
 
-def test_lazy_expiry_on_read_notifies_once(order, client, clock, rbs, open_page, receiver):
+def test_lazy_expiry_on_read_notifies_once(order, client, clock, rbs, open_page, receiver, app):
     registered = order(sessionTimeoutSecs="60")
     clock.advance(61)
     for _ in range(3):
         rbs("getOrderStatusExtended", orderId=registered["orderId"])
         open_page(registered["formUrl"])
     assert sweep(client) == 0
-    time.sleep(0.2)
+    deliveries_done(app)
     assert events(receiver.wait_for(1)) == [("declinedByTimeout", "1")]
     assert len(receiver.hits) == 1
     assert len(callbacks_of(client, registered["orderId"])) == 1
 
 
-def test_unauthenticated_calls_do_not_sweep(order, client, clock, receiver):
+def test_unauthenticated_calls_do_not_sweep(order, client, clock, receiver, app):
     registered = order(sessionTimeoutSecs="60")
     clock.advance(61)
     client.post("/payment/rest/getOrderStatusExtended.do", data={"userName": "x", "password": "y"})
-    time.sleep(0.1)
+    deliveries_done(app)
     assert receiver.hits == []
     assert callbacks_of(client, registered["orderId"]) == []

@@ -7,6 +7,7 @@ import time
 import pytest
 
 from shop.sandbox.rbs_callbacks import checksum
+from tests.sandbox.conftest import deliveries_done
 
 CARD, DECLINED_CARD = "4111111111111111", "5168494895055780"
 DEMO_KEY = "sandbox-callback-key"
@@ -127,7 +128,7 @@ def test_manual_mode_sends_only_when_asked(app, order, pay, client, receiver):
     app.config["SANDBOX_RBS_CALLBACKS"] = "manual"
     registered = order()
     pay(registered["formUrl"], CARD)
-    time.sleep(0.2)
+    deliveries_done(app)
     assert receiver.hits == []
     answer = client.post(f"/payment/sandbox/orders/{registered['orderId']}/callback")
     assert answer.status_code == 202

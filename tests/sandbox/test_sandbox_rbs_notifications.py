@@ -10,7 +10,14 @@ import pytest
 
 from shop.sandbox import create_app, delivery
 from shop.sandbox.models import db
-from tests.sandbox.conftest import DEMO_KEY, callbacks_of, events, signed_by, wait_tries
+from tests.sandbox.conftest import (
+    DEMO_KEY,
+    callbacks_of,
+    deliveries_done,
+    events,
+    signed_by,
+    wait_tries,
+)
 
 CARD, DECLINED_CARD, CHALLENGE_CARD = "4111111111111111", "5168494895055780", "5555555555555599"
 PARAM_NAMES = {"mdOrder", "orderNumber", "operation", "status", "amount", "checksum"}
@@ -41,10 +48,10 @@ def test_each_param_is_sent_and_the_checksum_verifies(order, pay, receiver):
     )
 
 
-def test_three_ds_outcomes_notify_once_the_challenge_is_answered(order, pay, client, receiver):
+def test_three_ds_outcomes_notify_once_the_challenge_is_answered(order, pay, client, receiver, app):
     passed, failed = order(), order()
     challenges = [pay(o["formUrl"], CHALLENGE_CARD).headers["Location"] for o in (passed, failed)]
-    time.sleep(0.1)
+    deliveries_done(app)
     assert receiver.hits == []  # nothing while 3-D Secure is open (orderStatus 5)
     client.post(challenges[0], data={"code": "123456"})
     receiver.wait_for(1)
@@ -80,17 +87,17 @@ def test_a_full_two_stage_life_notifies_every_step(order, pay, rbs, receiver):
     assert [hit["amount"] for hit in hits] == ["10000", "10000", "1000", "9000"]
 
 
-def test_refused_operations_send_nothing(order, pay, rbs, receiver):
+def test_refused_operations_send_nothing(order, pay, rbs, receiver, app):
     registered = order()
     pay(registered["formUrl"], CARD)
     receiver.wait_for(1)
     assert rbs("refund", orderId=registered["orderId"], amount="10001")["errorCode"] == "7"
     assert rbs("deposit", orderId=registered["orderId"], amount="0")["errorCode"] == "7"
-    time.sleep(0.2)
+    deliveries_done(app)
     assert len(receiver.hits) == 1
 
 
-def test_attempt_log_records_each_try(order, pay, client, clock, receiver):
+def test_attempt_log_records_each_try(order, pay, client, clock, receiver, app):
     receiver.fail_first = 2
     registered = order()
     pay(registered["formUrl"], CARD)
@@ -105,7 +112,7 @@ def test_attempt_log_records_each_try(order, pay, client, clock, receiver):
     assert {t["at"] for t in tries} == {clock.now}  # the sandbox clock, not the wall clock
     (note,) = callbacks_of(client, registered["orderId"])
     assert (note["operation"], note["status"], note["url"]) == ("deposited", "1", tries[0]["url"])
-    time.sleep(0.15)
+    deliveries_done(app)
     assert len(receiver.hits) == 3  # nothing after the 200
 
 
@@ -165,7 +172,7 @@ def test_manual_mode_records_and_waits_to_be_asked(app, order, pay, client, rece
     app.config["SANDBOX_RBS_CALLBACKS"] = "manual"
     registered = order()
     pay(registered["formUrl"], CARD)
-    time.sleep(0.2)
+    deliveries_done(app)
     assert receiver.hits == []
     (note,) = callbacks_of(client, registered["orderId"])
     assert (note["operation"], note["attempts"]) == ("deposited", [])

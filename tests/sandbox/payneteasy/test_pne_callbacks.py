@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import time
-
+from tests.sandbox.conftest import deliveries_done
 from tests.sandbox.payneteasy.conftest import KEY, money_params, sha1, wait_attempts
 
 CALLBACK_KEYS = [
@@ -26,7 +25,7 @@ CALLBACK_KEYS = [
 ]
 
 
-def test_callback_retries_until_200_and_is_signed(open_order, pay, client, receiver):
+def test_callback_retries_until_200_and_is_signed(open_order, pay, client, receiver, app):
     receiver.fail_first = 2
     order = open_order(server_callback_url=receiver.url, merchant_data="VIP customer")
 
@@ -50,18 +49,18 @@ def test_callback_retries_until_200_and_is_signed(open_order, pay, client, recei
     assert hit["merchantdata"] == "VIP customer"
     assert (hit["bin"], hit["last-four-digits"], hit["card-type"]) == ("444455", "1111", "VISA")
     assert hit["processor-tx-id"] == f"PNTEST-{paynet_id}"
-    time.sleep(0.15)
+    deliveries_done(app)
     assert len(receiver.hits) == 3  # no attempt after the 200
 
 
-def test_callback_gives_up_after_the_last_delay(open_order, pay, client, receiver):
+def test_callback_gives_up_after_the_last_delay(open_order, pay, client, receiver, app):
     receiver.fail_first = 99
     order = open_order(server_callback_url=receiver.url)
 
     pay(order, cvv="116")
 
     rows = wait_attempts(client, order["paynet-order-id"], 3)
-    time.sleep(0.2)
+    deliveries_done(app)
     assert len(receiver.hits) == 3  # one attempt per entry of "0,0.05,0.05"
     assert [row["http_status"] for row in rows] == [500, 500, 500]
     assert receiver.hits[0]["status"] == "declined"
@@ -81,14 +80,14 @@ def test_unreachable_callback_is_recorded_as_an_error(open_order, pay, client, a
     assert rows[0]["http_status"] is None and rows[0]["error"] == "ConnectionError"
 
 
-def test_no_callback_for_non_final_statuses(open_order, pay, client, receiver):
+def test_no_callback_for_non_final_statuses(open_order, pay, client, receiver, app):
     unknown = open_order(server_callback_url=receiver.url)
     three_ds = open_order(server_callback_url=receiver.url)
 
     pay(unknown, cvv="217")
     pay(three_ds, cvv="321")
 
-    time.sleep(0.2)
+    deliveries_done(app)
     assert receiver.hits == []
     client.post(
         f"/paynet/sandbox/orders/{unknown['paynet-order-id']}/finalize",
@@ -106,7 +105,7 @@ def test_manual_mode_sends_only_when_asked(open_order, pay, client, receiver, ap
     paynet_id = order["paynet-order-id"]
 
     pay(order, cvv="123")
-    time.sleep(0.2)
+    deliveries_done(app)
     assert receiver.hits == []
     assert client.get(f"/paynet/sandbox/orders/{paynet_id}/callbacks").get_json() == []
 
@@ -130,7 +129,7 @@ def test_manual_send_is_one_attempt_even_on_failure(open_order, pay, client, rec
     client.post(f"/paynet/sandbox/orders/{order['paynet-order-id']}/callback")
 
     rows = wait_attempts(client, order["paynet-order-id"], 1)
-    time.sleep(0.15)
+    deliveries_done(app)
     assert len(receiver.hits) == 1 and [row["http_status"] for row in rows] == [500]
 
 
@@ -178,13 +177,13 @@ def test_capture_and_return_notify_notify_url_only(open_order, pay, call, client
     )
 
 
-def test_capture_without_notify_url_sends_no_callback(open_order, pay, call, client, receiver):
+def test_capture_without_notify_url_sends_no_callback(open_order, pay, call, client, receiver, app):
     order = open_order("preauth-form", server_callback_url=receiver.url)
     pay(order, cvv="123")
     receiver.wait_for(1)
 
     fields = call("capture", money_params(order))
-    time.sleep(0.2)
+    deliveries_done(app)
 
     assert fields["type"] == "async-response"
     assert [hit["type"] for hit in receiver.hits] == ["preauth"]

@@ -5,7 +5,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 FLASK  := $(BIN)/flask --app shop
 CHROMIUM ?= /usr/bin/chromium
-# The PostgreSQL of these machines: 127.0.0.1:5432, trust auth, database `test`.
+# The PostgreSQL of these machines: 127.0.0.1:5432, trust auth. Each test-postgres run
+# creates a database of its own there and drops it at the end (tests/conftest.py); the
+# database named here is only connected to, for CREATE and DROP DATABASE.
 POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 .PHONY: run serve test test-postgres bench lint db install browser messages clean
@@ -21,7 +23,7 @@ test: install browser  ## lint, then the whole suite (unit, live HTTP, browser)
 	$(BIN)/ruff format --check .
 	CHROMIUM_PATH=$(CHROMIUM) $(BIN)/pytest
 
-test-postgres: install browser  ## the whole suite again, the shop's tables on PostgreSQL
+test-postgres: install browser  ## the whole suite again, on a PostgreSQL database of its own
 	@$(BIN)/python -c "import psycopg, sys; psycopg.connect(sys.argv[1]).close()" \
 	  "$(subst +psycopg,,$(POSTGRES_URL))" || \
 	  { echo "PostgreSQL is not reachable at $(POSTGRES_URL)"; exit 1; }

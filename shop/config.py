@@ -41,6 +41,9 @@ DEFAULTS: dict[str, object] = {
     "GATEWAY_CONNECT_TIMEOUT": 3.05,
     "PAYMENT_UNKNOWN_AFTER_SECS": None,
     "PAYMENT_ABANDON_AFTER_SECS": 86400,
+    "SYNC_BATCH": 200,
+    "SYNC_TIME_BUDGET_SECS": 50.0,
+    "SYNC_INTERVAL_SECS": 50.0,
     "STATUS_REFRESH_MIN_SECS": 2.0,
     "RBS_PAYMENT_PAGE_ORIGINS": "",
     # "auto": mounted exactly in demo mode. 1 beside a real gateway URL refuses to start.
@@ -61,11 +64,13 @@ _FLOAT_KEYS = frozenset(
         "GATEWAY_CONNECT_TIMEOUT",
         "PAYMENT_UNKNOWN_AFTER_SECS",
         "PAYMENT_ABANDON_AFTER_SECS",
+        "SYNC_TIME_BUDGET_SECS",
+        "SYNC_INTERVAL_SECS",
         "STATUS_REFRESH_MIN_SECS",
         "ADMIN_IDLE_MINUTES",
     }
 )
-_INT_KEYS = frozenset({"RBS_SESSION_TIMEOUT_SECS", "ADMIN_SIGNIN_LIMIT"})
+_INT_KEYS = frozenset({"RBS_SESSION_TIMEOUT_SECS", "ADMIN_SIGNIN_LIMIT", "SYNC_BATCH"})
 
 
 class ConfigError(SystemExit):

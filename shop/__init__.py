@@ -88,7 +88,11 @@ def _configure_logging() -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    from shop.sqlite import tune
+
     db.init_app(app)
+    with app.app_context():
+        tune(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     babel.init_app(app)

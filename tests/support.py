@@ -154,7 +154,9 @@ class _Port:
 
     def serve(self, app: Flask) -> Flask:
         self.late.app = app
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        # A short poll: stop() returns at once, not after half a second per server.
+        serve = self.server.serve_forever
+        threading.Thread(target=serve, kwargs={"poll_interval": 0.02}, daemon=True).start()
         return app
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.extensions import db
-from shop.payments.states import MONEY_STATES, RETRYABLE_STATES, PaymentState
+from shop.payments.states import HOLDING_STATES, MONEY_STATES, RETRYABLE_STATES, PaymentState
 
 
 def utcnow() -> datetime:
@@ -64,12 +65,16 @@ class Order(db.Model):
 
     @property
     def decisive_payment(self) -> Payment | None:
-        """The attempt that decides the order: any one where money moved, else the latest."""
-        moved = [p for p in self.payments if p.state in MONEY_STATES]
-        if moved:
-            return moved[-1]
-        review = [p for p in self.payments if p.state == PaymentState.NEEDS_REVIEW]
-        return review[-1] if review else self.latest_payment
+        """The attempt that decides the order: one holding money, else one where money
+        moved, else one under review the buyer could pay, else the latest."""
+        for chosen in (
+            [p for p in self.payments if p.holds_money],
+            [p for p in self.payments if p.state in MONEY_STATES],
+            [p for p in self.payments if p.state == PaymentState.NEEDS_REVIEW and p.form_url],
+        ):
+            if chosen:
+                return chosen[-1]
+        return self.latest_payment
 
     @property
     def state(self) -> PaymentState:
@@ -78,7 +83,25 @@ class Order(db.Model):
 
     @property
     def can_retry(self) -> bool:
-        return self.state in RETRYABLE_STATES
+        payment = self.decisive_payment
+        unusable = payment is not None and payment.unusable_registration
+        return self.state in RETRYABLE_STATES or unusable
+
+    @property
+    def extra_payments(self) -> list[Payment]:
+        """Attempts holding money beside the decisive one: a double payment to give back."""
+        decisive = self.decisive_payment
+        return [p for p in self.payments if p.holds_money and p is not decisive]
+
+    @property
+    def attention(self) -> list[str]:
+        """Why staff should look at this order (codes; the staff pages word them)."""
+        reasons = ["paid_twice"] if self.extra_payments else []
+        if any(p.state == PaymentState.NEEDS_REVIEW for p in self.payments):
+            reasons.append("needs_review")
+        if any(p.unexplained_refunds for p in self.payments):
+            reasons.append("unexplained_refund")
+        return reasons
 
 
 class OrderLine(db.Model):
@@ -100,7 +123,14 @@ class OrderLine(db.Model):
 class Payment(db.Model):
     """One attempt to collect an order's total through one gateway."""
 
-    __table_args__ = (UniqueConstraint("order_id", "attempt"),)
+    __table_args__ = (
+        UniqueConstraint("order_id", "attempt"),
+        # A gateway's ids are its own: another provider, a test stand before production or a
+        # reset gateway may hand out an id seen before, so unique only within one gateway.
+        UniqueConstraint(
+            "provider", "gateway_url", "gateway_order_id", name="uq_payment_gateway_id"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(40), unique=True, default=new_token)
@@ -109,7 +139,8 @@ class Payment(db.Model):
     provider: Mapped[str] = mapped_column(String(20))
     two_stage: Mapped[bool] = mapped_column(default=False)
     merchant_order_number: Mapped[str] = mapped_column(String(36), unique=True)
-    gateway_order_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    gateway_url: Mapped[str] = mapped_column(String(255), default="")  # API base, at registration
+    gateway_order_id: Mapped[str | None] = mapped_column(String(64))
     form_url: Mapped[str | None] = mapped_column(String(512))
     amount: Mapped[int] = mapped_column(Integer)
     currency: Mapped[str] = mapped_column(String(3))
@@ -127,6 +158,10 @@ class Payment(db.Model):
     # When the gateway was last asked on an anonymous request: how reloads share one call.
     status_checked_at: Mapped[datetime | None] = mapped_column()
     returned_at: Mapped[datetime | None] = mapped_column()  # the buyer's first return
+    # One back-office operation at a time: its label while it runs, and since when.
+    operation: Mapped[str | None] = mapped_column(String(40))
+    operation_started_at: Mapped[datetime | None] = mapped_column()
+    review_note: Mapped[str | None] = mapped_column(String(255))  # why staff should look
     # Forged returns and callbacks are counted here, not stored one event each.
     forgeries: Mapped[int] = mapped_column(Integer, default=0)
     last_forgery_at: Mapped[datetime | None] = mapped_column()
@@ -136,10 +171,59 @@ class Payment(db.Model):
     events: Mapped[list[PaymentEvent]] = relationship(
         back_populates="payment", cascade="all, delete-orphan", order_by="PaymentEvent.id"
     )
+    operations: Mapped[list[Operation]] = relationship(
+        back_populates="payment", cascade="all, delete-orphan", order_by="Operation.id"
+    )
 
     @property
     def refundable_amount(self) -> int:
         return max(self.captured_amount - self.refunded_amount, 0)
+
+    @property
+    def holds_money(self) -> bool:
+        """Money is held or taken and not all given back."""
+        return self.state in HOLDING_STATES
+
+    @property
+    def unusable_registration(self) -> bool:
+        """Sent to review before the buyer ever saw its payment page: nothing to pay there."""
+        return self.state == PaymentState.NEEDS_REVIEW and not self.form_url
+
+    @property
+    def unexplained_refunds(self) -> int:
+        """Refunded according to the gateway, but not by an operation the shop confirmed."""
+        by_shop = sum(
+            op.amount
+            for op in self.operations
+            if op.kind == "refund" and op.state == OperationState.CONFIRMED
+        )
+        return max(self.refunded_amount - by_shop, 0)
+
+
+class OperationState(StrEnum):
+    """Where one money operation stands."""
+
+    REQUESTED = "requested"  # recorded, about to be sent
+    CONFIRMED = "confirmed"  # a status call shows it done
+    REFUSED = "refused"  # the gateway said no
+    UNCONFIRMED = "unconfirmed"  # sent, but no status call has shown it yet
+    UNEXPLAINED = "unexplained"  # found at the gateway, not asked for by the shop
+
+
+class Operation(db.Model):
+    """One capture, release or refund: asked by staff, or found done at the gateway."""
+
+    __table_args__ = (UniqueConstraint("payment_id", "gateway_ref"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payment.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    amount: Mapped[int] = mapped_column(Integer)  # minor units; a release: what was held
+    state: Mapped[OperationState] = mapped_column(String(16), default=OperationState.REQUESTED)
+    gateway_ref: Mapped[str | None] = mapped_column(String(64))  # e.g. PaynetEasy serial
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    settled_at: Mapped[datetime | None] = mapped_column()
+    payment: Mapped[Payment] = relationship(back_populates="operations")
 
 
 class SignInThrottle(db.Model):

@@ -6,7 +6,7 @@ from flask import Flask, current_app, session
 from flask_babel import get_locale
 
 from shop.cart import service as cart
-from shop.money import Currency, format_money
+from shop.money import Currency, format_money, to_major
 from shop.orders import shop_currency
 from shop.payments.events import STEPS, shown_to_buyer
 
@@ -17,8 +17,14 @@ def money(minor: int, currency: str | None = None) -> str:
     return format_money(minor, chosen, str(get_locale()))
 
 
+def major(minor: int, currency: str) -> str:
+    """Minor units as a plain number for a form field ("1234.50"), exact."""
+    return str(to_major(minor, Currency.from_code(currency)))
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(money, "money")
+    app.add_template_filter(major, "major")
     app.add_template_global(get_locale, "get_locale")
     app.add_template_test(shown_to_buyer, "shown_to_buyer")
 

@@ -118,3 +118,19 @@ def test_a_buyer_who_closes_the_tab_is_still_paid_through_the_gateways_callback(
         assert any(e.kind == "callback" and "deposited" in e.summary for e in events)
     finally:
         shop.stop()
+
+
+def test_a_callback_is_not_acknowledged_until_the_status_api_answers(shop):
+    payment = paid_at_gateway_without_return(shop)
+    params = notification(payment)
+    signed = {**params, "checksum": callback_checksum(params, KEY)}
+    faults = f"{shop.url}/sandbox/sandbox-control/faults"
+    rule = {"method": "getOrderStatusExtended.do", "fault": "http_503", "times": 3}
+    requests.post(faults, json=rule, timeout=5).raise_for_status()  # the call and two retries
+
+    down = callback(shop, signed)
+    requests.delete(faults, timeout=5).raise_for_status()
+    up = callback(shop, signed)
+
+    assert (down.status_code, up.status_code) == (503, 200)  # the gateway sends it again
+    assert shop.only_payment().state == "paid"

@@ -46,3 +46,10 @@ def test_a_status_that_does_not_match_the_order_needs_review(changes, why):
 def test_refunds_are_partial_or_full_by_amount(refunded, captured, expected):
     news = status(outcome=Outcome.REFUNDED, refunded_amount=refunded, captured_amount=captured)
     assert reported_state(payment(), news)[0] is expected
+
+
+def test_a_latest_return_not_yet_counted_is_a_partial_refund_not_a_full_one():
+    news = status(outcome=Outcome.REFUNDED, amount=None, currency="", operation_amount=1000)
+    assert (
+        reported_state(payment(captured_amount=89000), news)[0] is PaymentState.PARTIALLY_REFUNDED
+    )

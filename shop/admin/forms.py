@@ -2,10 +2,11 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SearchField, SelectField, StringField
+from wtforms import HiddenField, PasswordField, SearchField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from shop.orders import NEEDS_ATTENTION
 from shop.payments.states import PaymentState
 
 
@@ -20,6 +21,8 @@ class AmountForm(FlaskForm):
     amount = StringField(
         _l("Amount"), validators=[Optional(), Length(max=20), Regexp(r"^\d+([.,]\d{1,3})?$")]
     )
+    # Names an attempt other than the decisive one: the extra payment of a double payment.
+    payment = HiddenField(validators=[Optional(), Length(max=40)])
 
 
 class OrderFilterForm(FlaskForm):
@@ -29,7 +32,8 @@ class OrderFilterForm(FlaskForm):
     q = SearchField(_l("Search"), validators=[Optional(), Length(max=100)])
     state = SelectField(
         _l("State"),
-        choices=[SelectChoice("", "any")] + [SelectChoice(state.value) for state in PaymentState],
+        choices=[SelectChoice("", "any"), SelectChoice(NEEDS_ATTENTION, _l("needs attention"))]
+        + [SelectChoice(state.value) for state in PaymentState],
         validators=[Optional()],
         validate_choice=True,
     )

@@ -77,10 +77,10 @@ def order_detail(token: str):
 @auth.staff_required
 def act(token: str, action: str):
     order = _order_or_404(token)
-    payment = order.decisive_payment
+    form = AmountForm()
+    payment = _attempt(order, form.payment.data or "")
     if action not in {"capture", "release", "refund"} or payment is None:
         abort(404)
-    form = AmountForm()
     if not form.validate_on_submit():
         flash(_("Type an amount such as 12.50."), "error")
         return redirect(url_for("admin.order_detail", token=token), 303)
@@ -104,6 +104,13 @@ def _run(action: str, payment, typed: str) -> None:
         if amount is None:
             raise ValueError(_("Type the amount to refund."))
         operations.refund(payment, amount)
+
+
+def _attempt(order: Order, payment_token: str):
+    """The attempt a form names (an extra one of a double payment), else the decisive one."""
+    if not payment_token:
+        return order.decisive_payment
+    return next((p for p in order.payments if p.token == payment_token), None)
 
 
 def _order_or_404(token: str) -> Order:

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from flask_babel import gettext as _
 
+from shop.config import api_url
 from shop.extensions import db
 from shop.models import Order, Payment
 from shop.money import Currency
@@ -34,6 +35,7 @@ def new_attempt(order: Order, provider: str) -> Payment:
         merchant_order_number=f"{order.number}-{attempt}-{secrets.token_hex(4)}",
         amount=order.total,
         currency=order.currency,
+        gateway_url=api_url(current_app.config, provider),
     )
     db.session.add(payment)
     if attempt == 1:
@@ -70,7 +72,8 @@ def register_request(order: Order, payment: Payment, client_ip: str = "") -> Reg
 def is_gateway_page(provider: str, form_url: str) -> bool:
     """Only the configured gateway's own pages may receive the buyer."""
     scheme_ok = urlsplit(form_url).scheme in {"http", "https"}
-    return scheme_ok and origin_of(form_url) in payment_page_origins(provider)
+    fits = len(form_url) <= Payment.__table__.c.form_url.type.length
+    return scheme_ok and fits and origin_of(form_url) in payment_page_origins(provider)
 
 
 def shop_path(endpoint: str, **values: str) -> str:

@@ -39,3 +39,7 @@ class OperationNotAllowed(PaymentError):
 
 class OperationUnconfirmed(PaymentError):
     """The gateway took the request but its status does not show the result yet."""
+
+
+class OperationInProgress(PaymentError):
+    """Another back-office operation holds this payment; nothing was sent."""

@@ -1,18 +1,28 @@
-"""Back-office operations on a payment: capture, release, refund. Each one is confirmed by a
-status call before it counts; what the gateway refuses changes nothing in the shop."""
+"""Back-office operations on a payment: capture, release, refund.
+
+One at a time per payment: a claim on the payment row is taken before the shop's own checks
+and held until the gateway has answered and a status call has confirmed, so ten staff
+pressing Refund at once send one refund. Each operation is a row (what, how much, the
+gateway's reference, where it stands) and counts in the ledger only once it is confirmed.
+"""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy import or_, update
 
 from shop.extensions import db
-from shop.models import Payment
+from shop.models import Operation, OperationState, Payment, utcnow
 from shop.money import Currency
-from shop.payments import events
+from shop.payments import bookkeeping, events
 from shop.payments.errors import (
+    OperationInProgress,
     OperationNotAllowed,
     OperationUnconfirmed,
     PaymentRefused,
@@ -28,6 +38,8 @@ from shop.payments.transitions import apply_status
 STEP = 11
 _CONFIRM_TRIES = 4
 _CONFIRM_PAUSE = 0.25
+Send = Callable[[Gateway, PaymentRef], str]
+Confirmed = Callable[[GatewayStatus], bool]
 
 
 def available_actions(payment: Payment | None) -> frozenset[str]:
@@ -42,54 +54,111 @@ def available_actions(payment: Payment | None) -> frozenset[str]:
 
 def capture(payment: Payment, amount: int | None = None) -> Payment:
     """Capture the hold, fully or in part (the rest is released by the gateway)."""
-    _allow(payment, "capture")
-    held = payment.authorized_amount or payment.amount
-    amount = held if amount is None else amount
-    if not 0 < amount <= held:
-        raise OperationNotAllowed(_("Capture between 0.01 and the held amount."))
-    alpha = Currency.from_code(payment.currency).alpha
+    with _one_at_a_time(payment, "capture") as gateway:
+        _allow(payment, "capture")
+        held = payment.authorized_amount or payment.amount
+        amount = held if amount is None else amount
+        if not 0 < amount <= held:
+            raise OperationNotAllowed(_("Capture between 0.01 and the held amount."))
+        alpha = Currency.from_code(payment.currency).alpha
 
-    def confirmed(status: GatewayStatus) -> bool:
-        captured = status.captured_amount
-        return status.outcome is Outcome.DEPOSITED and captured in {None, amount}
+        def done(status: GatewayStatus, ref: str) -> bool:
+            if ref:
+                return status.operation_ref == ref and status.outcome is Outcome.DEPOSITED
+            return status.outcome is Outcome.DEPOSITED and status.captured_amount == amount
 
-    label = f"capture {amount}"
-    status = _operate(payment, label, lambda g, r: g.capture(r, amount, alpha), confirmed)
-    return _settle(payment, label, status)
+        return _run(
+            gateway, payment, "capture", amount, lambda g, r: g.capture(r, amount, alpha), done
+        )
 
 
 def release(payment: Payment) -> Payment:
     """Release the hold: nothing is charged."""
-    _allow(payment, "release")
+    with _one_at_a_time(payment, "release") as gateway:
+        _allow(payment, "release")
 
-    def confirmed(status: GatewayStatus) -> bool:
-        return status.outcome is Outcome.REVERSED
+        def done(status: GatewayStatus, ref: str) -> bool:
+            mine = not ref or status.operation_ref == ref
+            return mine and status.outcome is Outcome.REVERSED
 
-    status = _operate(payment, "release", lambda g, r: g.release(r), confirmed)
-    return _settle(payment, "release", status)
+        held = payment.authorized_amount or payment.amount
+        return _run(gateway, payment, "release", held, lambda g, r: g.release(r), done)
 
 
 def refund(payment: Payment, amount: int) -> Payment:
     """Refund part of what was captured; never more than what is left."""
-    _allow(payment, "refund")
-    if not 0 < amount <= payment.refundable_amount:
-        raise OperationNotAllowed(_("A refund must be more than zero and at most what is left."))
-    alpha = Currency.from_code(payment.currency).alpha
-    expected_total = payment.refunded_amount + amount
+    with _one_at_a_time(payment, "refund") as gateway:
+        _allow(payment, "refund")
+        if not 0 < amount <= payment.refundable_amount:
+            raise OperationNotAllowed(
+                _("A refund must be more than zero and at most what is left.")
+            )
+        alpha = Currency.from_code(payment.currency).alpha
+        before = payment.refunded_amount
 
-    def confirmed(status: GatewayStatus) -> bool:
-        if status.outcome is not Outcome.REFUNDED:
-            return False
-        if status.refunded_amount is not None:
-            return status.refunded_amount == expected_total
-        return status.operation_amount == amount
+        def done(status: GatewayStatus, ref: str) -> bool:
+            if ref:
+                return status.operation_ref == ref and status.outcome is Outcome.REFUNDED
+            reported = status.refunded_amount
+            return (
+                status.outcome is Outcome.REFUNDED
+                and reported is not None
+                and (reported >= before + amount)
+            )
 
-    label = f"refund {amount}"
-    status = _operate(payment, label, lambda g, r: g.refund(r, amount, alpha), confirmed)
-    if status.refunded_amount is None:
-        # This gateway reports each return alone: the shop's ledger adds them up.
-        payment.refunded_amount = expected_total
-    return _settle(payment, label, status)
+        return _run(
+            gateway, payment, "refund", amount, lambda g, r: g.refund(r, amount, alpha), done
+        )
+
+
+@contextmanager
+def _one_at_a_time(payment: Payment, kind: str) -> Iterator[Gateway]:
+    """Claim the payment for one operation, bring it up to date, release it afterwards.
+
+    The claim is a compare-and-set on the payment row, committed at once, so every worker
+    and host sees it; a claim older than the longest an operation can take is stale.
+    """
+    now = utcnow()
+    stale = now - timedelta(seconds=_claim_lifetime())
+    claimed = db.session.execute(
+        update(Payment)
+        .where(
+            Payment.id == payment.id,
+            or_(Payment.operation.is_(None), Payment.operation_started_at < stale),
+        )
+        .values(operation=kind, operation_started_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    if claimed.rowcount != 1:
+        raise OperationInProgress(
+            _("Another operation is in progress on this payment. Reload in a moment.")
+        )
+    try:
+        db.session.refresh(payment)
+        gateway = gateway_for(payment.provider, events.exchange_recorder(payment, step=STEP))
+        _catch_up(gateway, payment)
+        yield gateway
+    finally:
+        db.session.rollback()
+        db.session.execute(
+            update(Payment)
+            .where(Payment.id == payment.id, Payment.operation_started_at == now)
+            .values(operation=None, operation_started_at=None)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+
+
+def _catch_up(gateway: Gateway, payment: Payment) -> None:
+    """Ask the gateway first: the shop's checks then run on its truth, not a stale ledger."""
+    try:
+        status = gateway.status(ref_of(payment))
+    except GatewayError as exc:
+        db.session.commit()
+        raise PaymentUnavailable(_("The gateway did not answer; nothing was sent.")) from exc
+    apply_status(payment, status, STEP)
+    db.session.refresh(payment)
 
 
 def _allow(payment: Payment, action: str) -> None:
@@ -102,53 +171,83 @@ def _allow(payment: Payment, action: str) -> None:
         raise OperationNotAllowed(message)
 
 
-def _operate(
+def _run(
+    gateway: Gateway,
     payment: Payment,
-    label: str,
-    call: Callable[[Gateway, PaymentRef], None],
-    confirmed: Callable[[GatewayStatus], bool],
-) -> GatewayStatus:
-    """Ask the gateway, then poll its status until it shows the result; nothing is applied."""
-    gateway = gateway_for(payment.provider, events.exchange_recorder(payment, step=STEP))
+    kind: str,
+    amount: int,
+    send: Send,
+    done: Callable[[GatewayStatus, str], bool],
+) -> Payment:
+    """Record the operation, send it, confirm it by status, count it, settle the state."""
+    operation = Operation(payment_id=payment.id, kind=kind, amount=amount)
+    db.session.add(operation)
+    label = f"{kind} {amount}"
     events.record(payment, "operation", STEP, f"staff asked: {label}")
     db.session.commit()
     try:
-        call(gateway, ref_of(payment))
+        operation.gateway_ref = send(gateway, ref_of(payment))[:64] or None
     except GatewayRejected as exc:
+        bookkeeping.settle(operation, OperationState.REFUSED)
         events.record(payment, "operation", STEP, f"{label} refused by the gateway: {exc}")
         db.session.commit()
         raise PaymentRefused(
             _("The gateway refused: %(reason)s (code %(code)s).", reason=exc, code=exc.code)
         ) from exc
     except GatewayError as exc:
+        bookkeeping.settle(operation, OperationState.UNCONFIRMED)
         events.record(payment, "operation", STEP, f"{label} outcome unknown: {exc}")
         db.session.commit()
         raise PaymentUnavailable(_("The gateway did not answer; check the status again.")) from exc
-    return _confirm(gateway, payment, confirmed)
-
-
-def _settle(payment: Payment, label: str, status: GatewayStatus) -> Payment:
-    """Apply a confirmed result through the one transition path."""
+    db.session.commit()
+    status = _confirm(gateway, payment, operation, done)
+    bookkeeping.count_confirmed(payment, operation, status)
     events.record(payment, "operation", STEP, f"{label} confirmed by a status call")
     apply_status(payment, status, STEP)
     return payment
 
 
 def _confirm(
-    gateway: Gateway, payment: Payment, confirmed: Callable[[GatewayStatus], bool]
+    gateway: Gateway,
+    payment: Payment,
+    operation: Operation,
+    done: Callable[[GatewayStatus, str], bool],
 ) -> GatewayStatus:
-    """Poll status briefly: some gateways process operations asynchronously."""
+    """Poll status briefly (some gateways work asynchronously) until it shows the operation."""
+    ref = operation.gateway_ref or ""
     for attempt in range(_CONFIRM_TRIES):
-        try:
-            status = gateway.status(ref_of(payment))
-        except GatewayError as exc:
-            db.session.commit()
-            raise PaymentUnavailable(_("The gateway did not confirm yet; check again.")) from exc
-        if confirmed(status):
+        status = _status_of(gateway, payment, operation)
+        if status is not None and done(status, ref):
             return status
+        if status is not None and ref and status.operation_ref == ref and status.operation_failed:
+            bookkeeping.settle(operation, OperationState.REFUSED)
+            events.record(payment, "operation", STEP, f"{operation.kind} declined by the gateway")
+            db.session.commit()
+            raise PaymentRefused(_("The gateway declined the %(kind)s.", kind=operation.kind))
         if attempt + 1 < _CONFIRM_TRIES:
             time.sleep(_CONFIRM_PAUSE)
+    bookkeeping.settle(operation, OperationState.UNCONFIRMED)
     db.session.commit()
     raise OperationUnconfirmed(
         _("The gateway accepted the request but does not confirm it yet; check again shortly.")
     )
+
+
+def _status_of(gateway: Gateway, payment: Payment, operation: Operation) -> GatewayStatus | None:
+    """The status for the operation; None while the gateway does not know it (yet)."""
+    try:
+        return gateway.status(ref_of(payment), operation.gateway_ref or "")
+    except GatewayRejected:
+        return None
+    except GatewayError as exc:
+        bookkeeping.settle(operation, OperationState.UNCONFIRMED)
+        db.session.commit()
+        raise PaymentUnavailable(_("The gateway did not confirm yet; check again.")) from exc
+
+
+def _claim_lifetime() -> float:
+    """The longest an operation can take: a catch-up, a send and the confirming polls."""
+    config = current_app.config
+    per_call = float(config["GATEWAY_CONNECT_TIMEOUT"]) + float(config["GATEWAY_TIMEOUT"])
+    retried = 3  # a status call is tried up to three times (transport.py)
+    return per_call * retried * (2 + _CONFIRM_TRIES) + _CONFIRM_PAUSE * _CONFIRM_TRIES + 10

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from shop.extensions import db
 from shop.models import Payment, utcnow
-from shop.payments import events
+from shop.payments import events, gateway_ids
 from shop.payments.errors import PaymentUnavailable
 from shop.payments.gateways.base import Outcome, PaymentRef
 from shop.payments.gateways.errors import GatewayError, GatewayOrderNotFound
@@ -44,7 +44,9 @@ def resolve_unknown_registration(payment: Payment, step: int) -> Payment:
         raise PaymentUnavailable(
             _("We could not reach the payment service yet. Your order is saved.")
         ) from exc
-    payment.gateway_order_id = status.gateway_order_id or None
+    if status.gateway_order_id and not gateway_ids.adopt(payment, status.gateway_order_id, step):
+        db.session.commit()
+        return payment
     if status.outcome in {Outcome.CREATED, Outcome.PROCESSING}:
         # Registered, but its payment page address was lost with the answer: that order
         # will expire unpaid at the gateway, and the buyer may start a new attempt.

@@ -10,11 +10,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
+from flask import current_app
 from flask_babel import gettext as _
 
+from shop.config import api_url
 from shop.extensions import db
 from shop.models import Order, Payment
-from shop.payments import events, limits
+from shop.payments import events, gateway_ids, limits
 from shop.payments.attempts import is_gateway_page, new_attempt, register_request
 from shop.payments.errors import (
     ForgedNotification,
@@ -62,7 +64,14 @@ def start_payment(order: Order, provider: str | None = None, client_ip: str = ""
         transition(payment, PaymentState.REGISTRATION_FAILED, 4, "payment page on a foreign host")
         db.session.commit()
         raise PaymentRefused(_("The payment service sent an unexpected payment page address."))
-    payment.gateway_order_id = registration.gateway_order_id
+    if not gateway_ids.adopt(payment, registration.gateway_order_id, 4):
+        db.session.commit()
+        raise PaymentRefused(
+            _(
+                "The payment service gave an answer we cannot use. Your order is saved: "
+                "please try again."
+            )
+        )
     payment.form_url = registration.form_url
     transition(payment, PaymentState.AWAITING_PAYMENT, 4, f"order id {payment.gateway_order_id}")
     events.record(payment, "redirect", 5, "buyer sent to the payment page")
@@ -185,13 +194,17 @@ def needs_checking(payment: Payment | None) -> bool:
 
 
 def _find(provider: str, ref: PaymentRef) -> Payment | None:
+    """Our own number first (unique in the shop); the gateway's id only within its gateway."""
     query = db.select(Payment).filter_by(provider=provider)
-    if ref.gateway_order_id:
+    if ref.order_number:
         found = db.session.execute(
-            query.filter_by(gateway_order_id=ref.gateway_order_id)
+            query.filter_by(merchant_order_number=ref.order_number)
         ).scalar_one_or_none()
         if found is not None:
             return found
+    if not ref.gateway_order_id:
+        return None
+    here = api_url(current_app.config, provider)
     return db.session.execute(
-        query.filter_by(merchant_order_number=ref.order_number)
+        query.filter_by(gateway_url=here, gateway_order_id=ref.gateway_order_id)
     ).scalar_one_or_none()

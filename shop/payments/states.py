@@ -26,6 +26,9 @@ S = PaymentState
 # Money has moved (or is held) in these states: a later "still processing" must never undo them.
 MONEY_STATES = frozenset({S.AUTHORIZED, S.PAID, S.PARTIALLY_REFUNDED, S.REFUNDED, S.VOIDED})
 
+# Money is held or taken and not all given back: two attempts like this are a double payment.
+HOLDING_STATES = frozenset({S.AUTHORIZED, S.PAID, S.PARTIALLY_REFUNDED})
+
 # The buyer may start a new attempt (new merchant order number) from these.
 RETRYABLE_STATES = frozenset({S.DECLINED, S.EXPIRED, S.REGISTRATION_FAILED})
 

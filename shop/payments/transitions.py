@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from shop.extensions import db
 from shop.models import Payment, utcnow
 from shop.money import Currency
-from shop.payments import events
+from shop.payments import bookkeeping, events
 from shop.payments.gateways.base import GatewayStatus, Outcome
 from shop.payments.states import PaymentState, next_state
 
@@ -46,9 +46,13 @@ def reported_state(payment: Payment, status: GatewayStatus) -> tuple[PaymentStat
     if mismatch:
         return PaymentState.NEEDS_REVIEW, mismatch
     state = _BY_OUTCOME[status.outcome]
-    refunded = _reported_or(status.refunded_amount, payment.refunded_amount)
+    refunded = max(status.refunded_amount or 0, payment.refunded_amount)
+    if status.outcome is Outcome.REFUNDED:
+        # A gateway that reports only its latest return says at least that much went back,
+        # even before the shop has counted it.
+        refunded = max(refunded, status.operation_amount or 0)
     if status.outcome in {Outcome.DEPOSITED, Outcome.REFUNDED} and refunded > 0:
-        captured = _reported_or(status.captured_amount, payment.captured_amount) or payment.amount
+        captured = max(status.captured_amount or 0, payment.captured_amount) or payment.amount
         full = refunded >= captured
         state = PaymentState.REFUNDED if full else PaymentState.PARTIALLY_REFUNDED
     why = f"gateway says {status.outcome}"
@@ -57,35 +61,32 @@ def reported_state(payment: Payment, status: GatewayStatus) -> tuple[PaymentStat
     return state, why
 
 
-def _reported_or(reported: int | None, ledger: int) -> int:
-    return ledger if reported is None else reported
-
-
-def update_ledger(payment: Payment, status: GatewayStatus) -> None:
-    """Take the gateway's running totals where it reports them; a one-stage payment's
-    approval is also its capture."""
-    if status.outcome is Outcome.DEPOSITED and status.captured_amount is None:
-        payment.captured_amount = payment.captured_amount or payment.amount
-    if status.outcome in {Outcome.AUTHORIZED, Outcome.DEPOSITED}:
-        payment.authorized_amount = payment.authorized_amount or payment.amount
-    for name in ("authorized_amount", "captured_amount", "refunded_amount"):
-        reported = getattr(status, name)
-        if reported is not None and reported != getattr(payment, name):
-            setattr(payment, name, reported)
-
-
 def apply_status(payment: Payment, status: GatewayStatus, step: int) -> bool:
     """Apply a verified gateway status; True when the state changed."""
+    if not _mismatch(payment, status):
+        bookkeeping.take_totals(payment, status)
+        bookkeeping.note_operations(payment, status)
+    _copy_gateway_text(payment, status)
     target, why = reported_state(payment, status)
-    if target is not PaymentState.NEEDS_REVIEW:
-        update_ledger(payment, status)
-    if status.masked_pan and payment.masked_pan != status.masked_pan:
-        payment.masked_pan = status.masked_pan
-    payment.action_code = status.action_code or payment.action_code
-    payment.action_description = status.action_description or payment.action_description
     changed = transition(payment, target, step, why)
     db.session.commit()
     return changed
+
+
+def _copy_gateway_text(payment: Payment, status: GatewayStatus) -> None:
+    """Keep the gateway's words, cut to their columns (the event log keeps them whole)."""
+    for name, text in (
+        ("masked_pan", status.masked_pan),
+        ("action_code", status.action_code),
+        ("action_description", status.action_description),
+    ):
+        if text:
+            setattr(payment, name, fit(name, text))
+
+
+def fit(column: str, text: str) -> str:
+    """Cut text to what the payment column holds: a gateway may say more than expected."""
+    return text[: Payment.__table__.c[column].type.length]
 
 
 def transition(payment: Payment, target: PaymentState, step: int, why: str) -> bool:

@@ -78,6 +78,10 @@ class GatewayStatus:
     refunded_amount: int | None = None
     # The amount of the latest operation (a capture or one return), where reported.
     operation_amount: int | None = None
+    # Which operation the answer describes (the gateway's reference of it), where it says,
+    # and whether the gateway refused that operation (the money then stayed where it was).
+    operation_ref: str = ""
+    operation_failed: bool = False
     raw: Mapping[str, object] = field(default_factory=dict)
 
 
@@ -108,23 +112,25 @@ class Gateway(Protocol):
         """Register one attempt; GatewayUnavailable means the outcome is unknown."""
         ...
 
-    def status(self, ref: PaymentRef) -> GatewayStatus:
-        """The gateway's verified view of a payment, by its id or, lacking one, our number."""
+    def status(self, ref: PaymentRef, operation_ref: str = "") -> GatewayStatus:
+        """The gateway's verified view of a payment, by its id or, lacking one, our number;
+        with operation_ref, of that one operation where the gateway can tell."""
         ...
 
     def return_is_genuine(self, params: Mapping[str, str], ref: PaymentRef) -> bool:
         """Whether what the buyer's browser brought back belongs to this payment."""
         ...
 
-    def capture(self, ref: PaymentRef, amount: int, currency: str) -> None:
-        """Capture (part of) a hold; a partial capture releases the rest."""
+    def capture(self, ref: PaymentRef, amount: int, currency: str) -> str:
+        """Capture (part of) a hold; a partial capture releases the rest. Returns the
+        gateway's reference of the operation ("" when it gives none), as do the next two."""
         ...
 
-    def release(self, ref: PaymentRef) -> None:
+    def release(self, ref: PaymentRef) -> str:
         """Release a hold (or void a payment the gateway still allows to void)."""
         ...
 
-    def refund(self, ref: PaymentRef, amount: int, currency: str) -> None:
+    def refund(self, ref: PaymentRef, amount: int, currency: str) -> str:
         """Return part or all of what was captured; several refunds may follow each other."""
         ...
 

@@ -54,7 +54,11 @@ _APPROVED = {
     "cancel": Outcome.REVERSED,
     "reversal": Outcome.REFUNDED,
 }
-_FAILED_FOLLOW_UP = {"capture": Outcome.AUTHORIZED, "cancel": Outcome.AUTHORIZED}
+_FAILED_FOLLOW_UP = {
+    "capture": Outcome.AUTHORIZED,
+    "cancel": Outcome.AUTHORIZED,
+    "reversal": Outcome.DEPOSITED,
+}
 
 
 def sha1_hex(*parts: str) -> str:
@@ -162,12 +166,17 @@ class PaynetEasyClient:
             raise GatewayProtocolError("The payment gateway did not return an order and a form.")
         return Registration(gateway_order_id=order_id, form_url=form_url)
 
-    def status(self, ref: PaymentRef) -> GatewayStatus:
-        """status by orderid and client_orderid (client_orderid alone while orderid is unknown)."""
+    def status(self, ref: PaymentRef, operation_ref: str = "") -> GatewayStatus:
+        """status by orderid and client_orderid (client_orderid alone while orderid is unknown).
+
+        It describes the order's latest transaction, or with operation_ref (by-request-sn,
+        the serial number of our capture or return request) that very one."""
         orderid = ref.gateway_order_id or ""
         data = {"login": self.login, "client_orderid": ref.order_number}
         if orderid:
             data["orderid"] = orderid
+        if operation_ref:
+            data["by-request-sn"] = operation_ref  # not signed: control covers the order
         data["control"] = status_control(self.login, ref.order_number, orderid, self._key)
         try:
             body = self._call("status", data, True)
@@ -180,19 +189,20 @@ class PaynetEasyClient:
             raise GatewayProtocolError("The payment gateway sent an unexpected status answer.")
         return parse_status(body)
 
-    def capture(self, ref: PaymentRef, amount: int, currency: str) -> None:
+    def capture(self, ref: PaymentRef, amount: int, currency: str) -> str:
         """capture of an approved preauth, with the amount always stated."""
-        self._operation("capture", ref, amount, currency)
+        return self._operation("capture", ref, amount, currency)
 
-    def release(self, ref: PaymentRef) -> None:
+    def release(self, ref: PaymentRef) -> str:
         """return without an amount: a cancel for a preauth, a full reversal for a sale."""
-        self._operation("return", ref, None, "")
+        return self._operation("return", ref, None, "")
 
-    def refund(self, ref: PaymentRef, amount: int, currency: str) -> None:
+    def refund(self, ref: PaymentRef, amount: int, currency: str) -> str:
         """return with an amount: a (partial) reversal; returns add up at the gateway."""
-        self._operation("return", ref, amount, currency)
+        return self._operation("return", ref, amount, currency)
 
-    def _operation(self, command: str, ref: PaymentRef, amount: int | None, currency: str):
+    def _operation(self, command: str, ref: PaymentRef, amount: int | None, currency: str) -> str:
+        """Send capture or return; the answer's serial-number names it for status later."""
         orderid = ref.gateway_order_id or ""
         data = {"login": self.login, "client_orderid": ref.order_number, "orderid": orderid}
         if amount is not None:
@@ -205,6 +215,7 @@ class PaynetEasyClient:
         body = self._call(command, data, False, MONEY_SIGNATURES)
         if body.get("type") != "async-response":
             raise GatewayProtocolError(f"The payment gateway did not accept the {command}.")
+        return body.get("serial-number", "")
 
     def return_is_genuine(self, params: Mapping[str, str], ref: PaymentRef) -> bool:
         """The final redirect must be signed and name this very payment."""
@@ -313,6 +324,8 @@ def parse_status(body: Mapping[str, str]) -> GatewayStatus:
         currency=body.get("currency", "") if first else "",
         operation_amount=None if first else amount,
         **_totals(transaction_type, status == "approved", amount),
+        operation_ref=body.get("by-request-sn", ""),
+        operation_failed=not first and status in _FAILED,
         gateway_order_id=body.get("paynet-order-id", ""),
         action_code=body.get("error-code", ""),
         action_description=body.get("error-message", ""),

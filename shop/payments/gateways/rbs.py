@@ -93,8 +93,10 @@ class RbsClient:
             raise GatewayProtocolError("The payment gateway did not return an order id and page.")
         return Registration(gateway_order_id=order_id, form_url=form_url)
 
-    def status(self, ref: PaymentRef) -> GatewayStatus:
-        """getOrderStatusExtended.do by orderId, or by orderNumber while the id is unknown."""
+    def status(self, ref: PaymentRef, operation_ref: str = "") -> GatewayStatus:
+        """getOrderStatusExtended.do by orderId, or by orderNumber while the id is unknown.
+
+        The answer carries running totals, which is how an operation is confirmed here."""
         if ref.gateway_order_id:
             params = {"orderId": ref.gateway_order_id}
         else:
@@ -102,17 +104,20 @@ class RbsClient:
         body = self._call("getOrderStatusExtended.do", params, repeatable=True)
         return parse_status(body)
 
-    def capture(self, ref: PaymentRef, amount: int, currency: str) -> None:
+    def capture(self, ref: PaymentRef, amount: int, currency: str) -> str:
         """deposit.do with the exact amount (never 0, which would mean "everything")."""
         self._call("deposit.do", {**_order(ref), "amount": str(amount)}, repeatable=False)
+        return ""
 
-    def release(self, ref: PaymentRef) -> None:
+    def release(self, ref: PaymentRef) -> str:
         """reverse.do: the gateway allows it once, for a hold or a fresh one-stage payment."""
         self._call("reverse.do", _order(ref), repeatable=False)
+        return ""
 
-    def refund(self, ref: PaymentRef, amount: int, currency: str) -> None:
+    def refund(self, ref: PaymentRef, amount: int, currency: str) -> str:
         """refund.do; the gateway refuses more than what is still deposited."""
         self._call("refund.do", {**_order(ref), "amount": str(amount)}, repeatable=False)
+        return ""
 
     def return_is_genuine(self, params: Mapping[str, str], ref: PaymentRef) -> bool:
         """The return carries only orderId: it must be this payment's (it proves nothing else)."""

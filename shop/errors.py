@@ -7,6 +7,7 @@ import logging
 from flask import Flask, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from shop.extensions import db
@@ -51,6 +52,16 @@ def register(app: Flask) -> None:
         # Werkzeug's stock descriptions are English-only; ours are passed through abort().
         message = error.description if error.description != type(error).description else ""
         return _page(title, message or _("Please go back and try again."), code)
+
+    @app.errorhandler(OperationalError)
+    def database_busy(error: OperationalError):
+        # A deadlock victim, a lock timeout, the database restarting: nothing was saved
+        # half-way (the transaction is rolled back) and trying again is the answer.
+        db.session.rollback()
+        log.warning("database unavailable: %s", error.orig)
+        return _page(
+            _("The shop is busy"), _("Nothing was changed. Please try again in a moment."), 503
+        )
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

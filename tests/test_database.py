@@ -38,3 +38,16 @@ def test_the_suite_runs_on_the_database_it_was_asked_for(app):
     with app.app_context():
         assert db.engine.dialect.name == expected
         assert db.session.execute(db.text("SELECT 1")).scalar_one() == 1
+
+
+def test_a_database_that_cannot_answer_is_a_clear_503_not_a_500(tmp_path):
+    from shop import create_app
+    from tests.support import make_config
+
+    unreachable = f"sqlite:///{tmp_path / 'no-such-directory' / 'shop.sqlite3'}"
+    app = create_app(make_config(tmp_path, DATABASE_URL=unreachable))
+
+    page = app.test_client().get("/")
+
+    assert page.status_code == 503
+    assert "Nothing was changed" in page.get_data(as_text=True)

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from shop.extensions import db
 from shop.models import Operation, OperationState, Payment, utcnow
 from shop.payments.gateways.base import GatewayStatus, Outcome
+from shop.payments.locks import lock_payment
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +75,7 @@ def settle(operation: Operation, state: OperationState) -> bool:
 
 def count_confirmed(payment: Payment, operation: Operation, status: GatewayStatus) -> None:
     """A confirmed operation enters the ledger once: added where the gateway gives no total."""
+    lock_payment(payment)
     if not settle(operation, OperationState.CONFIRMED):
         return
     if operation.kind == "refund" and status.refunded_amount is None:

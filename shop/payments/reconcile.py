@@ -94,7 +94,7 @@ def claim_batch(size: int, interval: float) -> Claim:
         .where(Payment.state.in_(WAITING), _not_asked_since(now - timedelta(seconds=interval)))
         .order_by(Payment.status_checked_at.asc().nulls_first(), Payment.id)
         .limit(size)
-        .with_for_update(skip_locked=True)
+        .with_for_update(skip_locked=True, key_share=True)
     )
     claimed = db.session.execute(
         update(Payment)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from shop.extensions import db
 from shop.models import Payment, utcnow
 from shop.money import Currency
 from shop.payments import bookkeeping, events
 from shop.payments.gateways.base import GatewayStatus, Outcome
+from shop.payments.locks import lock_payment
 from shop.payments.states import PaymentState, next_state
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,7 @@ def reported_state(payment: Payment, status: GatewayStatus) -> tuple[PaymentStat
 
 def apply_status(payment: Payment, status: GatewayStatus, step: int) -> bool:
     """Apply a verified gateway status; True when the state changed."""
+    lock_payment(payment)
     if not _mismatch(payment, status):
         bookkeeping.take_totals(payment, status)
         bookkeeping.note_operations(payment, status)
@@ -98,7 +100,7 @@ def transition(payment: Payment, target: PaymentState, step: int, why: str) -> b
     commits.
     """
     for _attempt in range(3):
-        current = _locked_state(payment)
+        current = lock_payment(payment)
         new = next_state(current, target)
         if new is None:
             return False
@@ -115,15 +117,6 @@ def transition(payment: Payment, target: PaymentState, step: int, why: str) -> b
             log.info("payment=%s transition %s -> %s", payment.merchant_order_number, current, new)
             return True
     return False
-
-
-def _locked_state(payment: Payment) -> PaymentState:
-    """The state as stored now, with the row locked until commit (FOR UPDATE on PostgreSQL;
-    SQLite ignores it and serializes the writes, where the compare-and-set decides)."""
-    stored = db.session.execute(
-        select(Payment.state).where(Payment.id == payment.id).with_for_update()
-    ).scalar_one()
-    return PaymentState(stored)
 
 
 def _mismatch(payment: Payment, status: GatewayStatus) -> str:

@@ -5,6 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 FLASK  := $(BIN)/flask --app shop
 CHROMIUM ?= /usr/bin/chromium
+SANDBOX_URL ?= http://127.0.0.1:5001
 # The PostgreSQL of these machines: 127.0.0.1:5432, trust auth. Each test-postgres run
 # creates a database of its own there and drops it at the end (tests/conftest.py); the
 # database named here is only connected to, for CREATE and DROP DATABASE.
@@ -15,8 +16,10 @@ POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 run: db  ## shop + embedded sandbox on http://127.0.0.1:5000 (dev server, threaded)
 	$(FLASK) run --host 127.0.0.1 --port 5000 --with-threads
 
-serve: db  ## the same under gunicorn (gthread workers: the shop calls its own sandbox)
-	$(BIN)/gunicorn -c gunicorn.conf.py
+serve: db  ## production-shaped: the sandbox alone on :5001 (a remote gateway), the shop on :5000
+	@trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/gunicorn -c python:shop.sandbox.gunicorn_conf & \
+	SANDBOX_URL=$(SANDBOX_URL) $(BIN)/gunicorn -c gunicorn.conf.py
 
 test: install browser  ## lint, then the whole suite (unit, live HTTP, browser)
 	$(BIN)/ruff check .

@@ -145,4 +145,4 @@ def _mount_sandbox(app: Flask) -> None:
     # Mounted, the sandbox serves this shop alone: its return and callback URLs must be ours.
     overrides["SANDBOX_ALLOWED_ORIGINS"] = origin_of(str(app.config["SHOP_PUBLIC_URL"]))
     sandbox = create_sandbox(overrides)
-    app.wsgi_app = DispatcherMiddleware(app.wsgi_app, {"/sandbox": sandbox})
+    app.wsgi_app = DispatcherMiddleware(app.wsgi_app, {shop_config.MOUNT_PATH: sandbox})

@@ -39,6 +39,9 @@ DEFAULTS: dict[str, object] = {
     "PAYNETEASY_PAYMENT_PAGE_ORIGINS": "",
     "GATEWAY_TIMEOUT": 10.0,
     "GATEWAY_CONNECT_TIMEOUT": 3.05,
+    # The bulkhead: gateway calls at once per process, and how long a call waits for a slot.
+    "GATEWAY_CONCURRENCY": 8,
+    "GATEWAY_QUEUE_SECS": 2.0,
     "PAYMENT_UNKNOWN_AFTER_SECS": None,
     "PAYMENT_ABANDON_AFTER_SECS": 86400,
     "SYNC_BATCH": 200,
@@ -48,6 +51,8 @@ DEFAULTS: dict[str, object] = {
     "RBS_PAYMENT_PAGE_ORIGINS": "",
     # "auto": mounted exactly in demo mode. 1 beside a real gateway URL refuses to start.
     "SANDBOX_MOUNT": "auto",
+    # The demo's sandbox run alone (`make serve`: http://127.0.0.1:5001): reached by URL only.
+    "SANDBOX_URL": "",
     "ADMIN_USERNAME": "admin",
     "ADMIN_PASSWORD_HASH": "",
     "ADMIN_SIGNIN_LIMIT": 5,
@@ -62,6 +67,7 @@ _FLOAT_KEYS = frozenset(
     {
         "GATEWAY_TIMEOUT",
         "GATEWAY_CONNECT_TIMEOUT",
+        "GATEWAY_QUEUE_SECS",
         "PAYMENT_UNKNOWN_AFTER_SECS",
         "PAYMENT_ABANDON_AFTER_SECS",
         "SYNC_TIME_BUDGET_SECS",
@@ -70,7 +76,9 @@ _FLOAT_KEYS = frozenset(
         "ADMIN_IDLE_MINUTES",
     }
 )
-_INT_KEYS = frozenset({"RBS_SESSION_TIMEOUT_SECS", "ADMIN_SIGNIN_LIMIT", "SYNC_BATCH"})
+_INT_KEYS = frozenset(
+    {"RBS_SESSION_TIMEOUT_SECS", "ADMIN_SIGNIN_LIMIT", "SYNC_BATCH", "GATEWAY_CONCURRENCY"}
+)
 
 
 class ConfigError(SystemExit):
@@ -98,7 +106,9 @@ def from_environment(environ: os._Environ[str] | dict[str, str] = os.environ) ->
     return {key: _coerce(key, environ[key]) for key in DEFAULTS if key in environ}
 
 
-_SANDBOX_PATHS = {"rbs": "/sandbox/payment/rest/", "payneteasy": "/sandbox/paynet/api/v2/"}
+# Where each gateway's API sits in the sandbox app (mounted, it is under /sandbox).
+_SANDBOX_PATHS = {"rbs": "/payment/rest/", "payneteasy": "/paynet/api/v2/"}
+MOUNT_PATH = "/sandbox"
 
 
 def _mount_setting(raw: object) -> bool | str:
@@ -119,7 +129,8 @@ def real_gateway_urls(config: Mapping[str, object]) -> list[str]:
 
 
 def is_demo(config: Mapping[str, object]) -> bool:
-    """Demo mode: no gateway URL is configured, so every provider is the embedded sandbox.
+    """Demo mode: no gateway URL is configured, so every provider is the sandbox (mounted
+    in the shop, or run alone at SANDBOX_URL).
 
     Any configured gateway URL, even of a provider not (yet) enabled, means live mode: a
     fork half-way to production gets every live-mode safety, never the demo's openness.
@@ -130,26 +141,34 @@ def is_demo(config: Mapping[str, object]) -> bool:
 def mounts_sandbox(config: Mapping[str, object]) -> bool:
     """Whether /sandbox is served; a contradictory setting refuses to start."""
     setting = _mount_setting(config.get("SANDBOX_MOUNT", "auto"))
-    demo = is_demo(config)
-    if setting == "auto":
-        return demo
-    if setting and not demo:
+    demo, alone = is_demo(config), bool(config.get("SANDBOX_URL"))
+    if setting is True and not demo:
         urls = ", ".join(real_gateway_urls(config))
         raise ConfigError(
             f"SANDBOX_MOUNT=1 with a real gateway ({urls}): the embedded sandbox never runs "
             "beside a real bank; unset SANDBOX_MOUNT"
         )
-    if not setting and demo:
+    if setting is True and alone:
+        raise ConfigError("SANDBOX_MOUNT=1 with SANDBOX_URL: the sandbox runs in one place")
+    if setting == "auto":
+        return demo and not alone
+    if not setting and demo and not alone:
         raise ConfigError(
             "SANDBOX_MOUNT=0 with no gateway URL: nothing would answer payments; set "
-            "RBS_API_URL or PAYNETEASY_API_URL, or unset SANDBOX_MOUNT"
+            "SANDBOX_URL to a sandbox run alone, or a gateway's URL, or unset SANDBOX_MOUNT"
         )
     return bool(setting)
 
 
-def api_url(config: dict[str, object], provider: str) -> str:
-    """Point at the embedded sandbox unless a real gateway URL is configured."""
+def sandbox_base(config: Mapping[str, object]) -> str:
+    """The sandbox app's address: run alone at SANDBOX_URL, else mounted in the shop."""
+    alone = str(config.get("SANDBOX_URL") or "")
+    return alone.rstrip("/") if alone else str(config["SHOP_PUBLIC_URL"]).rstrip("/") + MOUNT_PATH
+
+
+def api_url(config: Mapping[str, object], provider: str) -> str:
+    """Point at the sandbox unless a real gateway URL is configured."""
     explicit = str(config.get(f"{provider.upper()}_API_URL") or "")
     if explicit:
         return explicit.rstrip("/") + "/"
-    return str(config["SHOP_PUBLIC_URL"]).rstrip("/") + _SANDBOX_PATHS[provider]
+    return sandbox_base(config) + _SANDBOX_PATHS[provider]

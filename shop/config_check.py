@@ -62,7 +62,8 @@ class Finding:
 
 def verdict(config: Mapping[str, object]) -> str:
     if config["DEMO_MODE"]:
-        return "demo mode: every gateway is the embedded sandbox at /sandbox; no money moves"
+        where = shop_config.sandbox_base(config)
+        return f"demo mode: every gateway is the sandbox at {where}; no money moves"
     urls = ", ".join(shop_config.real_gateway_urls(config))
     return f"live mode: real gateway ({urls}); the sandbox is not mounted"
 

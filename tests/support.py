@@ -233,26 +233,41 @@ def start_sandbox_server(tmp_path: Path, **overrides: object) -> SandboxServer:
     return SandboxServer(app=app, url=port.url, _server=port.server)
 
 
-def start_live_mode_shop(tmp_path: Path, **overrides: object) -> tuple[LiveShop, SandboxServer]:
-    """A shop in live mode, as a fork taken to production is: its gateways are a sandbox
-    running alone on another port (a remote bank), and the staff have a real password."""
+def start_shop_and_sandbox(
+    tmp_path: Path, shop_settings: Callable[[str], dict], **overrides: object
+) -> tuple[LiveShop, SandboxServer]:
+    """The shop and a sandbox running alone, each on its own port, each knowing the other."""
     from shop.sandbox import create_app as create_sandbox
 
     shop_port, gateway_port = _bind(), _bind()
     sandbox_overrides = {"SANDBOX_ALLOWED_ORIGINS": shop_port.url}
     gateway = create_sandbox(_sandbox_config(tmp_path, sandbox_overrides))
     gateway_port.serve(gateway)
-    settings = {
-        "RBS_API_URL": f"{gateway_port.url}/payment/rest/",
-        "PAYNETEASY_API_URL": f"{gateway_port.url}/paynet/api/v2/",
-        "ADMIN_PASSWORD_HASH": generate_password_hash(LIVE_STAFF_PASSWORD),
-        **overrides,
-    }
+    settings = {**shop_settings(gateway_port.url), **overrides}
     app, config = _shop_app(tmp_path, shop_port.url, settings)
     shop_port.serve(app)
     shop = LiveShop(app=app, url=shop_port.url, clock=config["SANDBOX_CLOCK"],
                     _server=shop_port.server)  # fmt: skip
     return shop, SandboxServer(app=gateway, url=gateway_port.url, _server=gateway_port.server)
+
+
+def start_live_mode_shop(tmp_path: Path, **overrides: object) -> tuple[LiveShop, SandboxServer]:
+    """A shop in live mode, as a fork taken to production is: its gateways are a sandbox
+    running alone on another port (a remote bank), and the staff have a real password."""
+
+    def live(gateway_url: str) -> dict:
+        return {
+            "RBS_API_URL": f"{gateway_url}/payment/rest/",
+            "PAYNETEASY_API_URL": f"{gateway_url}/paynet/api/v2/",
+            "ADMIN_PASSWORD_HASH": generate_password_hash(LIVE_STAFF_PASSWORD),
+        }
+
+    return start_shop_and_sandbox(tmp_path, live, **overrides)
+
+
+def start_demo_with_sandbox_alone(tmp_path: Path, **overrides: object):
+    """The demo as `make serve` runs it: the sandbox in a process of its own, by URL."""
+    return start_shop_and_sandbox(tmp_path, lambda url: {"SANDBOX_URL": url}, **overrides)
 
 
 _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')

@@ -23,6 +23,7 @@ from tests.support import (
     Buyer,
     Staff,
     make_config,
+    start_demo_with_sandbox_alone,
     start_live_mode_shop,
     start_live_shop,
 )
@@ -306,3 +307,32 @@ def test_the_demo_sandbox_sends_payers_back_to_the_shop_only(live_shop):
         back = browser.get(finish, params={"orderId": own["orderId"]}, allow_redirects=False)
     assert back.status_code == 302
     assert back.headers["Location"].startswith(f"{live_shop.url}/r?orderId=")
+
+
+def test_the_demo_can_reach_its_sandbox_by_url_as_make_serve_runs_it(tmp_path):
+    shop, sandbox = start_demo_with_sandbox_alone(tmp_path)
+    buyer = Buyer(shop)
+    try:
+        form_url = buyer.buy("tea-sampler")
+
+        assert form_url.startswith(sandbox.url)  # another process, another port
+        assert (
+            requests.get(f"{shop.url}/sandbox/payment/rest/register.do", timeout=5).status_code
+            == 404
+        )
+        page = buyer.pay(form_url, CARD_APPROVE)
+        assert 'data-state="paid"' in page.text and 'data-mode="demo"' in page.text
+        assert shop.app.config["DEMO_MODE"] and not shop.app.config["SANDBOX_MOUNTED"]
+    finally:
+        buyer.close()
+        shop.stop()
+        sandbox.stop()
+
+
+def test_the_sandbox_runs_in_one_place_only(tmp_path):
+    with pytest.raises(ConfigError, match="runs in one place"):
+        create_app(make_config(tmp_path, SANDBOX_URL="http://127.0.0.1:5001", SANDBOX_MOUNT=True))
+    app = create_app(
+        make_config(tmp_path, SANDBOX_URL="http://127.0.0.1:5001", SANDBOX_MOUNT=False)
+    )
+    assert app.config["DEMO_MODE"] and not app.config["SANDBOX_MOUNTED"]

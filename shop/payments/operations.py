@@ -29,7 +29,7 @@ from shop.payments.errors import (
     PaymentUnavailable,
 )
 from shop.payments.gateways.base import Gateway, GatewayStatus, Outcome, PaymentRef
-from shop.payments.gateways.errors import GatewayError, GatewayRejected
+from shop.payments.gateways.errors import GatewayBusy, GatewayError, GatewayRejected
 from shop.payments.recovery import ref_of
 from shop.payments.registry import gateway_for
 from shop.payments.states import PaymentState
@@ -194,6 +194,11 @@ def _run(
         raise PaymentRefused(
             _("The gateway refused: %(reason)s (code %(code)s).", reason=exc, code=exc.code)
         ) from exc
+    except GatewayBusy as exc:
+        bookkeeping.settle(operation, OperationState.REFUSED)
+        events.record(payment, "operation", STEP, f"{label} not sent: the gateway is busy")
+        db.session.commit()
+        raise PaymentUnavailable(_("The gateway is busy; nothing was sent. Try again.")) from exc
     except GatewayError as exc:
         bookkeeping.settle(operation, OperationState.UNCONFIRMED)
         events.record(payment, "operation", STEP, f"{label} outcome unknown: {exc}")

@@ -8,6 +8,7 @@ from flask import current_app
 
 from shop.config import SANDBOX_DEMO_CALLBACK_KEY, api_url
 from shop.payments.gateways.base import ExchangeObserver, Gateway
+from shop.payments.gateways.bulkhead import Bulkhead
 from shop.payments.gateways.payneteasy import PaynetEasyClient
 from shop.payments.gateways.rbs import RbsClient
 
@@ -52,6 +53,16 @@ def _timeout() -> tuple[float, float]:
     return (float(config["GATEWAY_CONNECT_TIMEOUT"]), float(config["GATEWAY_TIMEOUT"]))
 
 
+def bulkhead() -> Bulkhead:
+    """This process's limit on gateway calls at once (GATEWAY_CONCURRENCY), one per app."""
+    config = current_app.config
+    made = current_app.extensions.get("shop_bulkhead")
+    if made is None:
+        made = Bulkhead(int(config["GATEWAY_CONCURRENCY"]), float(config["GATEWAY_QUEUE_SECS"]))
+        current_app.extensions["shop_bulkhead"] = made
+    return made
+
+
 def gateway_for(provider: str, observer: ExchangeObserver | None = None) -> Gateway:
     """A client for the provider, wired to the event log through observer."""
     config = current_app.config
@@ -63,6 +74,7 @@ def gateway_for(provider: str, observer: ExchangeObserver | None = None) -> Gate
             timeout=_timeout(),
             observer=observer,
             callback_key=rbs_callback_key(),
+            bulkhead=bulkhead(),
         )
     if provider == "payneteasy":
         return PaynetEasyClient(
@@ -73,6 +85,7 @@ def gateway_for(provider: str, observer: ExchangeObserver | None = None) -> Gate
             control_key=config["PAYNETEASY_CONTROL_KEY"],
             timeout=_timeout(),
             observer=observer,
+            bulkhead=bulkhead(),
         )
     raise LookupError(f"unknown payment provider {provider!r}")
 

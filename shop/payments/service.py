@@ -28,7 +28,7 @@ from shop.payments.errors import (
     UnknownPayment,
 )
 from shop.payments.gateways.base import PaymentRef
-from shop.payments.gateways.errors import GatewayError, GatewayRejected
+from shop.payments.gateways.errors import GatewayBusy, GatewayError, GatewayRejected
 from shop.payments.recovery import ref_of, resolve_unknown_registration
 from shop.payments.registry import enabled_providers, gateway_for
 from shop.payments.states import FINAL_STATES, PaymentState
@@ -53,6 +53,12 @@ def start_payment(order: Order, provider: str | None = None, client_ip: str = ""
                 "please try again in a moment.",
                 code=exc.code,
             )
+        ) from exc
+    except GatewayBusy as exc:
+        transition(payment, PaymentState.REGISTRATION_FAILED, 4, "not sent: the gateway is busy")
+        db.session.commit()
+        raise PaymentRefused(
+            _("The bank is busy right now. Your order is saved: please try again in a moment.")
         ) from exc
     except GatewayError as exc:
         events.record(payment, "note", 4, f"registration outcome unknown: {exc}")

@@ -30,3 +30,9 @@ class GatewayUnavailable(GatewayError):
 
 class GatewayProtocolError(GatewayError):
     """The gateway answered something that is not its documented format."""
+
+
+class GatewayBusy(GatewayError):
+    """No slot for a call within the wait (see bulkhead.py): nothing was sent at all."""
+
+    retry_safe = True

@@ -21,6 +21,7 @@ from shop.payments.gateways.base import (
     RegisterRequest,
     Registration,
 )
+from shop.payments.gateways.bulkhead import Bulkhead
 from shop.payments.gateways.errors import (
     GatewayOrderNotFound,
     GatewayProtocolError,
@@ -139,6 +140,7 @@ class PaynetEasyClient:
         group_id: str = "",
         timeout: tuple[float, float] = (3.05, 10.0),
         observer: ExchangeObserver | None = None,
+        bulkhead: Bulkhead | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.endpoint_id = endpoint_id
@@ -146,7 +148,7 @@ class PaynetEasyClient:
         self.login = login
         self._key = control_key
         self._http = Transport(
-            "payneteasy", PAYER_FIELDS, timeout, observer, form_redactor(PAYER_FIELDS)
+            "payneteasy", PAYER_FIELDS, timeout, observer, form_redactor(PAYER_FIELDS), bulkhead
         )
 
     @property

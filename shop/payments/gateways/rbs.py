@@ -18,6 +18,7 @@ from shop.payments.gateways.base import (
     RegisterRequest,
     Registration,
 )
+from shop.payments.gateways.bulkhead import Bulkhead
 from shop.payments.gateways.errors import (
     GatewayOrderNotFound,
     GatewayProtocolError,
@@ -76,12 +77,13 @@ class RbsClient:
         timeout: tuple[float, float] = (3.05, 10.0),
         observer: ExchangeObserver | None = None,
         callback_key: str = "",
+        bulkhead: Bulkhead | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/") + "/"
         self._credentials = {"userName": username, "password": password}
         self._callback_key = callback_key
         self._http = Transport(
-            "rbs", SECRET_PARAMS, timeout, observer, redact_response=json_redactor(PAYER_FIELDS)
+            "rbs", SECRET_PARAMS, timeout, observer, json_redactor(PAYER_FIELDS), bulkhead
         )
 
     def register(self, request: RegisterRequest) -> Registration:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping
+from contextlib import nullcontext
 
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from shop.payments.gateways.base import Exchange, ExchangeObserver
+from shop.payments.gateways.bulkhead import Bulkhead
 from shop.payments.gateways.errors import GatewayProtocolError, GatewayUnavailable
 from shop.payments.gateways.masking import Redactor, mask_params
 
@@ -50,12 +52,14 @@ class Transport:
         timeout: tuple[float, float],
         observer: ExchangeObserver | None,
         redact_response: Redactor = _as_is,
+        bulkhead: Bulkhead | None = None,
     ) -> None:
         self.gateway = gateway
         self.hidden_params = hidden_params
         self.timeout = timeout
         self.observer = observer
         self.redact_response = redact_response
+        self.bulkhead = bulkhead
         self._once = requests.Session()
         self._repeatable = _repeatable_session()
 
@@ -72,6 +76,17 @@ class Transport:
 
         also_hidden names this call's own values to mask, e.g. the signature of a refund.
         """
+        with self.bulkhead.slot() if self.bulkhead else nullcontext():
+            return self._post(url, endpoint, data, repeatable, also_hidden)
+
+    def _post(
+        self,
+        url: str,
+        endpoint: str,
+        data: Mapping[str, str],
+        repeatable: bool,
+        also_hidden: frozenset[str],
+    ) -> requests.Response:
         session = self._repeatable if repeatable else self._once
         started = time.monotonic()
         response: requests.Response | None = None

@@ -38,8 +38,8 @@ from shop.payments.transitions import apply_status
 STEP = 11
 _CONFIRM_TRIES = 4
 _CONFIRM_PAUSE = 0.25
-Send = Callable[[Gateway, PaymentRef], str]
-Confirmed = Callable[[GatewayStatus], bool]
+Send = Callable[[Gateway, PaymentRef], str]  # sends the operation, returns its reference
+Done = Callable[[GatewayStatus, str], bool]  # whether a status shows the operation done
 
 
 def available_actions(payment: Payment | None) -> frozenset[str]:
@@ -177,7 +177,7 @@ def _run(
     kind: str,
     amount: int,
     send: Send,
-    done: Callable[[GatewayStatus, str], bool],
+    done: Done,
 ) -> Payment:
     """Record the operation, send it, confirm it by status, count it, settle the state."""
     operation = Operation(payment_id=payment.id, kind=kind, amount=amount)
@@ -216,7 +216,7 @@ def _confirm(
     gateway: Gateway,
     payment: Payment,
     operation: Operation,
-    done: Callable[[GatewayStatus, str], bool],
+    done: Done,
 ) -> GatewayStatus:
     """Poll status briefly (some gateways work asynchronously) until it shows the operation."""
     ref = operation.gateway_ref or ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from babel.numbers import format_currency, get_currency_precision
 
@@ -39,6 +40,10 @@ def to_major(minor: int, currency: Currency) -> Decimal:
     return Decimal(minor).scaleb(-currency.exponent)
 
 
+# A catalog page shows the same dozen prices to everyone, and Babel is slow: each
+# (amount, currency, locale) is formatted once per process. The key names the locale, so
+# every language keeps its own strings.
+@lru_cache(maxsize=4096)
 def format_money(minor: int, currency: Currency, locale: str) -> str:
     """Format an amount for people in the given locale."""
     return format_currency(to_major(minor, currency), currency.alpha, locale=locale)

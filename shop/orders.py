@@ -6,6 +6,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from shop.cart.service import CartView
 from shop.extensions import db
@@ -35,6 +36,19 @@ def find_by_checkout_key(checkout_key: str) -> Order | None:
 def find_by_token(token: str) -> Order | None:
     """Look an order up by its public token; sequential ids are never accepted."""
     return db.session.execute(db.select(Order).filter_by(token=token)).scalar_one_or_none()
+
+
+def for_page(token: str, *, timeline: bool, operations: bool = False) -> Order:
+    """The order with what its page shows of every attempt: one query per table, never one
+    per attempt. Load it after any status check: that check's commits would expire it."""
+    attempts = selectinload(Order.payments)
+    shown = [selectinload(Order.lines), attempts]
+    if timeline:
+        shown.append(attempts.selectinload(Payment.events))
+    if operations:
+        shown.append(attempts.selectinload(Payment.operations))
+    query = db.select(Order).filter_by(token=token).options(*shown)
+    return db.session.execute(query.execution_options(populate_existing=True)).scalar_one()
 
 
 def create_order(cart: CartView, name: str, email: str, checkout_key: str) -> tuple[Order, bool]:
@@ -75,7 +89,13 @@ def create_order(cart: CartView, name: str, email: str, checkout_key: str) -> tu
 
 def search_orders(query: str = "", state: str = "", limit: int = 200) -> list[Order]:
     """Orders for staff, newest first: by order number, email, or any gateway reference."""
-    select = db.select(Order).order_by(Order.id.desc()).limit(limit)
+    attempts = selectinload(Order.payments)
+    select = (
+        db.select(Order)
+        .options(attempts.selectinload(Payment.operations))  # the list shows their state
+        .order_by(Order.id.desc())
+        .limit(limit)
+    )
     query = query.strip()
     if query:
         like = f"%{query}%"

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, session
+from flask import Flask, current_app, g, session
 from flask_babel import get_locale
 
+from shop import static_files
 from shop.cart import service as cart
 from shop.money import Currency, format_money, to_major
 from shop.orders import shop_currency
@@ -22,16 +23,28 @@ def major(minor: int, currency: str) -> str:
     return str(to_major(minor, Currency.from_code(currency)))
 
 
+def notice(message: str, category: str = "info") -> None:
+    """Show a message on the page this request renders.
+
+    Unlike flash(), which carries a message to the next request in the session cookie, this
+    leaves the session alone: a GET that only reads must not rewrite the cookie (a reload
+    would then race a change made meanwhile in another tab, and could undo it).
+    """
+    g.setdefault("notices", []).append((category, message))
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(money, "money")
     app.add_template_filter(major, "major")
     app.add_template_global(get_locale, "get_locale")
     app.add_template_test(shown_to_buyer, "shown_to_buyer")
+    static_files.register(app)
 
     @app.context_processor
     def shop_globals() -> dict:
         return {
             "cart_count": cart.view(session).count,
+            "notices": g.get("notices", []),
             "STEPS": STEPS,
             "demo_mode": current_app.config["DEMO_MODE"],
         }

@@ -13,6 +13,7 @@ from shop.models import Order
 from shop.money import Currency, parse_major
 from shop.payments import operations, service
 from shop.payments.errors import PaymentError
+from shop.templating import notice
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -61,10 +62,10 @@ def order_detail(token: str):
         try:
             service.refresh(payment, step=operations.STEP)
         except PaymentError as exc:
-            flash(str(exc), "warning")
+            notice(str(exc), "warning")  # not flash(): that would rewrite the session cookie
     return render_template(
         "admin/order.html",
-        order=order,
+        order=orders.for_page(token, timeline=True, operations=True),
         payment=payment,
         actions=operations.available_actions(payment),
         amount_form=AmountForm(),

@@ -6,6 +6,7 @@ from collections.abc import MutableMapping
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from sqlalchemy.orm.util import identity_key
 
 from shop.extensions import db
 from shop.models import Product
@@ -95,11 +96,27 @@ def clear(store: MutableMapping) -> None:
 
 def view(store: MutableMapping) -> CartView:
     """Read the cart with current database prices, dropping lines that no longer make sense."""
-    lines = []
-    for raw_id, raw_quantity in _items(store).items():
-        if not (raw_id.isdigit() and type(raw_quantity) is int):  # a bool is an int too
-            continue
-        product = db.session.get(Product, int(raw_id))
-        if product is not None and 1 <= raw_quantity <= MAX_QUANTITY:
-            lines.append(CartLine(product, raw_quantity))
+    wanted = {
+        int(raw_id): raw_quantity
+        for raw_id, raw_quantity in _items(store).items()
+        # A bool is an int too.
+        if raw_id.isdigit() and type(raw_quantity) is int and 1 <= raw_quantity <= MAX_QUANTITY
+    }
+    products = _products(list(wanted))
+    lines = (CartLine(products[id_], n) for id_, n in wanted.items() if id_ in products)
     return CartView(tuple(lines))
+
+
+def _products(ids: list[int]) -> dict[int, Product]:
+    """The products by id in one query at most, whatever the cart's size: none for those this
+    request has loaded already (the catalog page shows them all, the cart page reads twice)."""
+    found = {}
+    for id_ in ids:
+        loaded = db.session.identity_map.get(identity_key(Product, id_))
+        if loaded is not None:
+            found[id_] = loaded
+    missing = [id_ for id_ in ids if id_ not in found]
+    if missing:
+        query = db.select(Product).where(Product.id.in_(missing))
+        found.update((product.id, product) for product in db.session.execute(query).scalars())
+    return found

@@ -11,9 +11,8 @@ bp = Blueprint("cart", __name__, url_prefix="/cart")
 
 @bp.get("/")
 def show():
-    return render_template(
-        "cart/show.html", cart=cart.view(session), quantity_form=QuantityForm(), form=EmptyForm()
-    )
+    # The forms are plain HTML around the page's one CSRF token; the POST views check it.
+    return render_template("cart/show.html", cart=cart.view(session))
 
 
 @bp.post("/add")

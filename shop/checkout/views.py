@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
 from shop import orders
 from shop.cart import service as cart
-from shop.cart.forms import EmptyForm
 from shop.checkout import keys
 from shop.checkout.forms import CheckoutForm
 from shop.extensions import csrf
@@ -24,6 +33,7 @@ from shop.payments.errors import (
 )
 from shop.payments.registry import PROVIDERS, enabled_providers
 from shop.payments.states import PaymentState
+from shop.templating import notice
 
 bp = Blueprint("checkout", __name__)
 
@@ -125,8 +135,10 @@ def order(token: str):
     try:
         service.check_waiting(found)
     except PaymentError as exc:
-        flash(str(exc), "warning")
-    return render_template("checkout/order.html", order=found, form=EmptyForm(), audience="buyer")
+        # Shown now, not flashed: a flash would rewrite the session cookie on every reload.
+        notice(str(exc), "warning")
+    shown = orders.for_page(token, timeline=current_app.config["DEMO_MODE"])
+    return render_template("checkout/order.html", order=shown, audience="buyer")
 
 
 @bp.post("/orders/<token>/retry")

@@ -32,8 +32,11 @@ test-postgres: install browser  ## the whole suite again, on a PostgreSQL databa
 	  { echo "PostgreSQL is not reachable at $(POSTGRES_URL)"; exit 1; }
 	TEST_DATABASE_URL=$(POSTGRES_URL) CHROMIUM_PATH=$(CHROMIUM) $(BIN)/pytest
 
-bench: install  ## a whole purchase over loopback, timed; prints figures, asserts nothing
-	$(BIN)/python -m tests.benchmark
+bench: install  ## `make serve`'s and `make run`'s servers under load, figures beside targets; asserts nothing
+	@command -v wrk >/dev/null || { \
+	  echo "installing Debian's wrk for the benchmark"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+	$(BIN)/python -m tests.bench
 
 lint: install
 	$(BIN)/ruff check .

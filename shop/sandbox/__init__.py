@@ -55,20 +55,12 @@ def load_config(test_config: dict[str, Any] | None) -> dict[str, Any]:
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the sandbox app, standalone or to mount under /sandbox."""
-    from shop.sandbox import (
-        acs,
-        api,
-        errors,
-        hardening,
-        hosted,
-        payneteasy,
-        rbs_callbacks,
-        rbs_control,
-    )
+    from shop.sandbox import acs, api, hosted, payneteasy, rbs_callbacks, rbs_control, wire
+    from shop.sandbox.common import errors, hardening
+    from shop.sandbox.common.db import db
     from shop.sandbox.faults import control as fault_control
     from shop.sandbox.faults.middleware import FaultInjector
     from shop.sandbox.faults.models import ArmedFault  # noqa: F401  (creates its table)
-    from shop.sandbox.models import db
 
     app = Flask(__name__, instance_path=str(INSTANCE_DIR), static_folder="static")
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
@@ -81,6 +73,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(fault_control.bp)
     rbs_callbacks.init_app(app)
     app.register_blueprint(rbs_control.bp)
+    errors.register_api(app, wire.API_PREFIX, wire.http_error)
     errors.register_error_handlers(app)
     with app.app_context():
         db.create_all()

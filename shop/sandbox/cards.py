@@ -1,4 +1,4 @@
-"""The test-card table, what each card does, and how a PAN is masked."""
+"""The test-card table and what each card does."""
 
 from __future__ import annotations
 
@@ -74,20 +74,3 @@ def decide(pan: str, cvc: str) -> Decision:
 def decide_challenge(code: str) -> Decision:
     """Answer the 3-D Secure challenge: only the published code passes."""
     return APPROVED if code.strip() == CHALLENGE_CODE else THREE_DS_DECLINED
-
-
-def mask_pan(pan: str) -> str:
-    """Keep the first six and last four digits, as the gateway reports them."""
-    return f"{pan[:6]}**{pan[-4:]}"
-
-
-def payment_system(pan: str) -> str:
-    """Name the card scheme from the number's prefix."""
-    if pan.startswith("4"):
-        return "VISA"
-    prefix4 = int(pan[:4])
-    if 2200 <= prefix4 <= 2204:
-        return "MIR"
-    if 51 <= int(pan[:2]) <= 55 or 2221 <= prefix4 <= 2720:
-        return "MASTERCARD"
-    return "UNKNOWN"

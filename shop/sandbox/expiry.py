@@ -8,7 +8,9 @@ POST /payment/sandbox/sweep.
 from __future__ import annotations
 
 from shop.sandbox import lifecycle
-from shop.sandbox.models import OPEN_STATUSES, GatewayOrder, db
+from shop.sandbox.common.clock import now_ms
+from shop.sandbox.common.db import db
+from shop.sandbox.models import OPEN_STATUSES, GatewayOrder
 
 BATCH = 100  # at most this many per sweep: a request never waits on a long backlog
 
@@ -18,7 +20,7 @@ def sweep() -> int:
     due = (
         db.select(GatewayOrder.md_order)
         .where(GatewayOrder.status.in_(sorted(OPEN_STATUSES)))
-        .where(GatewayOrder.expires_ms < lifecycle.now_ms())
+        .where(GatewayOrder.expires_ms < now_ms())
         .order_by(GatewayOrder.expires_ms)
         .limit(BATCH)
     )

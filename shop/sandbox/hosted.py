@@ -8,8 +8,9 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from werkzeug.wrappers import Response as BaseResponse
 
 from shop.sandbox import expiry, lifecycle
-from shop.sandbox.card_form import CardFormError, parse_card_form
 from shop.sandbox.cards import TEST_CARDS
+from shop.sandbox.common.card_form import CardFormError, parse_card_form
+from shop.sandbox.common.clock import now_s
 from shop.sandbox.models import GatewayOrder, OrderStatus
 from shop.sandbox.money import format_amount
 from shop.sandbox.redirects import finish_url
@@ -77,7 +78,7 @@ def submit_card(merchant: str, lang: str) -> str | BaseResponse | tuple[str, int
     if order.status != OrderStatus.CREATED:
         return acs_redirect(order) if order.is_open else processed(order)
     try:
-        card = parse_card_form(request.form, lifecycle.now_s())
+        card = parse_card_form(request.form, now_s())
     except CardFormError as error:
         return _render_form(order, lang, error=str(error)), 400
     lifecycle.pay(order, card, request.remote_addr)

@@ -9,9 +9,11 @@ import uuid
 from flask import current_app
 
 from shop.sandbox import rbs_callbacks
-from shop.sandbox.card_form import CardInput
-from shop.sandbox.cards import Decision, Outcome, decide, decide_challenge, mask_pan, payment_system
-from shop.sandbox.models import OPEN_STATUSES, CallbackOperation, GatewayOrder, OrderStatus, db
+from shop.sandbox.cards import Decision, Outcome, decide, decide_challenge
+from shop.sandbox.common.card_form import CardInput, mask_pan, payment_system
+from shop.sandbox.common.clock import now_ms
+from shop.sandbox.common.db import db
+from shop.sandbox.models import OPEN_STATUSES, CallbackOperation, GatewayOrder, OrderStatus
 from shop.sandbox.registration import RegisterRequest
 from shop.sandbox.wire import ApiError
 
@@ -19,16 +21,6 @@ log = logging.getLogger(__name__)
 
 TIMEOUT = Decision(Outcome.DECLINE, -2007, "Card data entry timeout")
 CANCELLED = Decision(Outcome.DECLINE, 341014, "Payment cancelled by the payer")
-
-
-def now_s() -> float:
-    """Read the configured clock (tests inject one) in epoch seconds."""
-    return float(current_app.config["SANDBOX_CLOCK"]())
-
-
-def now_ms() -> int:
-    """Read the clock in epoch milliseconds, the gateway's date unit."""
-    return int(now_s() * 1000)
 
 
 def register(request: RegisterRequest, two_stage: bool) -> GatewayOrder:

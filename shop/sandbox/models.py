@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from enum import IntEnum, StrEnum
 
-from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -16,14 +15,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
-
-class Base(DeclarativeBase):
-    """Declarative base of the sandbox tables, separate from the shop's."""
-
-
-db = SQLAlchemy(model_class=Base)
+from shop.sandbox.common.db import db
 
 
 class OrderStatus(IntEnum):

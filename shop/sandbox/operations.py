@@ -16,7 +16,9 @@ from typing import Any
 from sqlalchemy import ColumnElement
 
 from shop.sandbox import lifecycle, rbs_callbacks
-from shop.sandbox.models import CallbackOperation, GatewayOrder, OrderStatus, db
+from shop.sandbox.common.clock import now_ms
+from shop.sandbox.common.db import db
+from shop.sandbox.models import CallbackOperation, GatewayOrder, OrderStatus
 from shop.sandbox.wire import ApiError
 
 Params = dict[str, str]
@@ -67,7 +69,7 @@ def deposit(params: Params) -> dict[str, Any]:
         ApiError("7", WRONG_STATE),
         status=OrderStatus.DEPOSITED,
         deposited_amount=amount,
-        deposited_ms=lifecycle.now_ms(),
+        deposited_ms=now_ms(),
     )
     rbs_callbacks.notify(order, CallbackOperation.DEPOSITED, True, amount)
     return SUCCESS
@@ -87,7 +89,7 @@ def reverse(params: Params) -> dict[str, Any]:
         status=OrderStatus.REVERSED,
         reversed=True,
         deposited_amount=0,
-        reversed_ms=lifecycle.now_ms(),
+        reversed_ms=now_ms(),
     )
     rbs_callbacks.notify(order, CallbackOperation.REVERSED, True)
     return SUCCESS
@@ -110,7 +112,7 @@ def refund(params: Params) -> dict[str, Any]:
         status=OrderStatus.REFUNDED,
         refunded_amount=GatewayOrder.refunded_amount + amount,
         deposited_amount=GatewayOrder.deposited_amount - amount,
-        refunded_ms=lifecycle.now_ms(),
+        refunded_ms=now_ms(),
     )
     rbs_callbacks.notify(order, CallbackOperation.REFUNDED, True, amount)
     return SUCCESS

@@ -5,7 +5,7 @@ declinedByTimeout), status (1 done, 0 failed; a declined payment is deposited/0)
 and checksum = uppercase hex HMAC-SHA256 over "name;value;" of all the others sorted by
 name, with SANDBOX_RBS_CALLBACK_KEY (no checksum when the key is empty). The target is the
 order's dynamicCallbackUrl, else SANDBOX_RBS_CALLBACK_URL (empty: no callbacks). Recorded
-after the change is committed and sent on a background thread (shop/sandbox/delivery.py),
+after the change is committed and sent on a background thread (shop/sandbox/common/delivery.py),
 retried until HTTP 200 with SANDBOX_RBS_CALLBACK_DELAYS; SANDBOX_RBS_CALLBACKS "manual" only
 records them, for the control endpoint (rbs_control.py) to send.
 """
@@ -21,9 +21,11 @@ from urllib.parse import urlsplit
 
 from flask import Flask, current_app
 
-from shop.sandbox import delivery
+from shop.sandbox.common import delivery
+from shop.sandbox.common.clock import now_s
+from shop.sandbox.common.db import db
 from shop.sandbox.faults import callbacks as callback_faults
-from shop.sandbox.models import GatewayOrder, RbsCallbackAttempt, RbsNotification, db
+from shop.sandbox.models import GatewayOrder, RbsCallbackAttempt, RbsNotification
 
 MODES = ("auto", "manual")
 UNSIGNED = frozenset({"checksum", "sign_alias"})
@@ -60,7 +62,7 @@ def notify(order: GatewayOrder, operation: str, success: bool, amount: int | Non
         operation=operation,
         url=url,
         params=json.dumps(params),
-        created_at=float(config["SANDBOX_CLOCK"]()),
+        created_at=now_s(),
     )
     db.session.add(note)
     db.session.commit()
@@ -131,7 +133,7 @@ class Tries:
             url=self.url,
             http_status=status,
             error=error,
-            at=float(current_app.config["SANDBOX_CLOCK"]()),
+            at=now_s(),
         )
         db.session.add(attempt)
         db.session.commit()

@@ -20,19 +20,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response
 
-from shop.sandbox import delivery, expiry, rbs_callbacks
-from shop.sandbox.models import GatewayOrder, RbsCallbackAttempt, RbsNotification, db
+from shop.sandbox import expiry, rbs_callbacks
+from shop.sandbox.common import delivery
+from shop.sandbox.common.control import answer
+from shop.sandbox.common.db import db
+from shop.sandbox.models import GatewayOrder, RbsCallbackAttempt, RbsNotification
 
 bp = Blueprint("sandbox_rbs_control", __name__, url_prefix="/payment/sandbox")
-
-
-def _answer(body: Any, status: int = 200) -> Response:
-    """Answer JSON with the given status."""
-    response = jsonify(body)
-    response.status_code = status
-    return response
 
 
 def _known(md_order: str) -> bool:
@@ -43,28 +39,28 @@ def _known(md_order: str) -> bool:
 @bp.post("/sweep")
 def sweep_now() -> Response:
     """Expire what is due now."""
-    return _answer({"expired": expiry.sweep()})
+    return answer({"expired": expiry.sweep()})
 
 
 @bp.post("/orders/<md_order>/callback")
 def resend(md_order: str) -> Response:
     """Send the latest callback once more, without waiting for it."""
     if not _known(md_order):
-        return _answer({"error": "Order not found"}, 404)
+        return answer({"error": "Order not found"}, 404)
     latest = db.select(RbsNotification).filter_by(md_order=md_order)
     note = db.session.execute(latest.order_by(RbsNotification.id.desc())).scalars().first()
     if note is None:
-        return _answer({"error": "The order has sent no callback"}, 409)
+        return answer({"error": "The order has sent no callback"}, 409)
     rbs_callbacks.start(note.id, (0.0,), trigger="manual")
     body = {"queued": True, "operation": note.operation, "url": delivery.public_url(note.url)}
-    return _answer(body, 202)
+    return answer(body, 202)
 
 
 @bp.get("/orders/<md_order>/callbacks")
 def callbacks(md_order: str) -> Response:
     """List the order's callbacks with their delivery tries."""
     if not _known(md_order):
-        return _answer({"error": "Order not found"}, 404)
+        return answer({"error": "Order not found"}, 404)
     notes = db.select(RbsNotification).filter_by(md_order=md_order).order_by(RbsNotification.id)
     tries = db.select(RbsCallbackAttempt).filter_by(md_order=md_order)
     by_note: dict[int, list[dict[str, Any]]] = {}
@@ -73,7 +69,7 @@ def callbacks(md_order: str) -> Response:
     notes_json = [
         _note_json(note, by_note.get(note.id, [])) for note in db.session.execute(notes).scalars()
     ]
-    return _answer(notes_json)
+    return answer(notes_json)
 
 
 def _note_json(note: RbsNotification, attempts: list[dict[str, Any]]) -> dict[str, Any]:

@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from shop.sandbox import origins
+from shop.sandbox.common import origins
 from shop.sandbox.money import CURRENCIES, DEFAULT_CURRENCY
 from shop.sandbox.wire import ApiError
 

@@ -9,6 +9,7 @@ from flask import Response
 
 from shop.sandbox.models import GatewayOrder, OrderStatus
 
+API_PREFIX = "/payment/rest/"
 CONTENT_TYPE = "application/json;charset=UTF-8"
 TERMINAL_ID = "12345678"
 
@@ -40,6 +41,13 @@ def json_response(body: dict[str, Any], status: int = 200) -> Response:
         status=status,
         content_type=CONTENT_TYPE,
     )
+
+
+def http_error(code: int, name: str) -> Response:
+    """An HTTP-level refusal on the API (unknown method, body too large): errorCode 7, the
+    system error, so that no client mistakes the body for success."""
+    message = "Unknown method" if code == 404 else name
+    return json_response({"errorCode": "7", "errorMessage": message}, status=code)
 
 
 def error_body(error: ApiError, legacy: bool = False) -> dict[str, Any]:

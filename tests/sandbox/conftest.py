@@ -72,8 +72,8 @@ def app(request: pytest.FixtureRequest, db_path: Path, clock: FakeClock) -> Iter
         }
     )
     yield app
-    from shop.sandbox import delivery
-    from shop.sandbox.models import db
+    from shop.sandbox.common import delivery
+    from shop.sandbox.common.db import db
 
     delivery.shutdown(app)  # every callback thread of the app, RBS and PaynetEasy
     with app.app_context():
@@ -221,7 +221,7 @@ def wait_tries(client, md_order: str, count: int) -> list[dict[str, Any]]:
 def deliveries_done(app: Flask, timeout: float = 5.0) -> None:
     """Wait until every callback delivery the app started has made its last try: after this
     positive signal nothing more can arrive, so an absence may be asserted."""
-    from shop.sandbox import delivery
+    from shop.sandbox.common import delivery
 
     bookkeeping = delivery.state(app)
     with bookkeeping.lock:

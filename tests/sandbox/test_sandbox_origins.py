@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from shop.sandbox import create_app, delivery, load_config
-from shop.sandbox.models import db
-from shop.sandbox.origins import origin_of
+from shop.sandbox import create_app, load_config
+from shop.sandbox.common import delivery
+from shop.sandbox.common.db import db
+from shop.sandbox.common.origins import origin_of
 from tests.sandbox.conftest import AUTH
 from tests.sandbox.payneteasy.conftest import ENDPOINT, form_params, parse_body
 

@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from shop.sandbox import create_app, delivery
-from shop.sandbox.models import db
+from shop.sandbox import create_app
+from shop.sandbox.common import delivery
+from shop.sandbox.common.db import db
 from tests.sandbox.conftest import (
     DEMO_KEY,
     callbacks_of,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from shop.sandbox import create_app
-from shop.sandbox.models import db
+from shop.sandbox.common.db import db
 from tests.sandbox.payneteasy.conftest import ENDPOINT, GROUP, form_params, parse_body
 
 CSP = (

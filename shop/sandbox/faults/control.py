@@ -13,10 +13,10 @@ from collections.abc import Mapping
 
 from flask import Blueprint, Response, jsonify, request
 
+from shop.sandbox.common.db import db
 from shop.sandbox.faults.behaviours import FAULTS
 from shop.sandbox.faults.limits import MAX_MS, MAX_TIMES, LimitError, bounded
 from shop.sandbox.faults.models import ArmedFault
-from shop.sandbox.models import db
 
 bp = Blueprint("sandbox_faults", __name__, url_prefix="/sandbox-control/faults")
 

@@ -7,10 +7,10 @@ import re
 
 from flask import Flask
 
+from shop.sandbox.common.db import db
 from shop.sandbox.faults.behaviours import FAULTS, Armed, WSGIApp, apply, refuse
 from shop.sandbox.faults.limits import DELAYING, MAX_MS, SETTING, DelayGate, LimitError, bounded
 from shop.sandbox.faults.models import ArmedFault
-from shop.sandbox.models import db
 
 log = logging.getLogger(__name__)
 _RBS = re.compile(r"^/payment/rest/([A-Za-z]+\.do)$")

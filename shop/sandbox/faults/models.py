@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from shop.sandbox.models import db
+from shop.sandbox.common.db import db
 
 
 class ArmedFault(db.Model):

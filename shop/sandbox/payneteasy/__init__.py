@@ -13,7 +13,8 @@ CALLBACK_MODES = ("auto", "manual")
 
 def init_app(app: Flask) -> None:
     """Check the PaynetEasy settings and register the blueprints (before db.create_all)."""
-    from shop.sandbox.payneteasy import api, delivery, hosted, sandbox_control
+    from shop.sandbox.common import errors
+    from shop.sandbox.payneteasy import api, delivery, hosted, sandbox_control, wire
 
     mode = app.config["SANDBOX_PAYNETEASY_CALLBACKS"]
     if mode not in CALLBACK_MODES:
@@ -23,3 +24,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(api.bp)
     app.register_blueprint(hosted.bp)
     app.register_blueprint(sandbox_control.bp)
+    errors.register_api(app, wire.API_PREFIX, wire.http_error)

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, current_app
+from flask import Flask
 
-from shop.sandbox import delivery as shared
-from shop.sandbox.delivery import public_url, shutdown, state
-from shop.sandbox.models import db
+from shop.sandbox.common import delivery as shared
+from shop.sandbox.common.clock import now_s
+from shop.sandbox.common.db import db
+from shop.sandbox.common.delivery import public_url, shutdown, state
 from shop.sandbox.payneteasy.models import CallbackAttempt
 from shop.sandbox.payneteasy.wire import Fields
 
@@ -42,7 +43,7 @@ class Delivery:
             url=public_url(self.url),
             http_status=status,
             error=error,
-            at=float(current_app.config["SANDBOX_CLOCK"]()),
+            at=now_s(),
         )
         db.session.add(attempt)
         db.session.commit()

@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from shop.sandbox import origins
+from shop.sandbox.common import origins
 from shop.sandbox.payneteasy.amounts import parse_amount
 from shop.sandbox.payneteasy.wire import validation_error
 

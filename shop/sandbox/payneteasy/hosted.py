@@ -14,8 +14,8 @@ from flask import (
 )
 from werkzeug.wrappers import Response as BaseResponse
 
-from shop.sandbox.card_form import CardFormError, CardInput, parse_card_form
-from shop.sandbox.lifecycle import now_s
+from shop.sandbox.common.card_form import CardFormError, CardInput, parse_card_form
+from shop.sandbox.common.clock import now_s
 from shop.sandbox.payneteasy import orders
 from shop.sandbox.payneteasy.amounts import display
 from shop.sandbox.payneteasy.models import PaynetOrder

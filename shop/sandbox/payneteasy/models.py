@@ -7,7 +7,7 @@ from enum import StrEnum
 from sqlalchemy import BigInteger, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from shop.sandbox.models import db
+from shop.sandbox.common.db import db
 
 
 class PaynetStatus(StrEnum):

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement
 
-from shop.sandbox.models import db
+from shop.sandbox.common.db import db
 from shop.sandbox.payneteasy import callbacks, transactions
 from shop.sandbox.payneteasy.models import PaynetOrder, PaynetStatus, TxType, stage_of
 from shop.sandbox.payneteasy.wire import (

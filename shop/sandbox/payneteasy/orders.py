@@ -7,10 +7,9 @@ import secrets
 
 from sqlalchemy.exc import IntegrityError
 
-from shop.sandbox.card_form import CardInput
-from shop.sandbox.cards import payment_system
-from shop.sandbox.lifecycle import now_s
-from shop.sandbox.models import db
+from shop.sandbox.common.card_form import CardInput, payment_system
+from shop.sandbox.common.clock import now_s
+from shop.sandbox.common.db import db
 from shop.sandbox.payneteasy import callbacks, transactions
 from shop.sandbox.payneteasy.form_request import FormRequest
 from shop.sandbox.payneteasy.models import PaynetOrder, PaynetStatus, TxType, stage_of

@@ -21,9 +21,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, request
 
-from shop.sandbox.models import db
+from shop.sandbox.common.control import answer
+from shop.sandbox.common.db import db
 from shop.sandbox.payneteasy import callbacks, orders, transactions
 from shop.sandbox.payneteasy.models import CallbackAttempt
 from shop.sandbox.payneteasy.outcomes import APPROVED, DECLINED, Decision
@@ -34,16 +35,9 @@ ORDER = "/paynet/sandbox/orders/<int:paynet_order_id>"
 FINAL_CHOICES: dict[str, Decision] = {"approved": APPROVED, "declined": DECLINED}
 
 
-def _answer(body: Any, status: int) -> Response:
-    """Answer JSON with the given status."""
-    response = jsonify(body)
-    response.status_code = status
-    return response
-
-
 def _missing() -> Response:
     """The 404 of every control endpoint."""
-    return _answer({"error": "Order not found"}, 404)
+    return answer({"error": "Order not found"}, 404)
 
 
 @bp.post(f"{ORDER}/callback")
@@ -53,11 +47,11 @@ def send_callback(paynet_order_id: int) -> Response:
     if order is None:
         return _missing()
     if not order.is_final:
-        return _answer({"error": f"Order is {order.status}: callbacks are for final results"}, 409)
+        return answer({"error": f"Order is {order.status}: callbacks are for final results"}, 409)
     url = callbacks.send_now(order)
     if url is None:
-        return _answer({"error": "The order has no callback URL for its latest result"}, 409)
-    return _answer({"queued": True, "url": url}, 202)
+        return answer({"error": "The order has no callback URL for its latest result"}, 409)
+    return answer({"queued": True, "url": url}, 202)
 
 
 @bp.post(f"{ORDER}/finalize")
@@ -68,10 +62,10 @@ def finalize(paynet_order_id: int) -> Response:
         return _missing()
     decision = FINAL_CHOICES.get(request.form.get("status", "").strip())
     if decision is None:
-        return _answer({"error": "status must be approved or declined"}, 400)
+        return answer({"error": "status must be approved or declined"}, 400)
     if not orders.finalize(order, decision):
-        return _answer({"error": f"Order is {order.status}, not unknown"}, 409)
-    return _answer({"status": order.status, "order_stage": order.stage}, 200)
+        return answer({"error": f"Order is {order.status}, not unknown"}, 409)
+    return answer({"status": order.status, "order_stage": order.stage}, 200)
 
 
 @bp.get(f"{ORDER}/callbacks")
@@ -83,7 +77,7 @@ def attempts(paynet_order_id: int) -> Response:
         db.select(CallbackAttempt).filter_by(paynet_id=paynet_order_id).order_by(CallbackAttempt.id)
     )
     rows = db.session.execute(query).scalars()
-    return _answer([_attempt_json(row) for row in rows], 200)
+    return answer([_attempt_json(row) for row in rows], 200)
 
 
 @bp.get(f"{ORDER}/totals")
@@ -92,7 +86,7 @@ def totals(paynet_order_id: int) -> Response:
     order = orders.find(paynet_order_id)
     if order is None:
         return _missing()
-    return _answer(transactions.totals(order), 200)
+    return answer(transactions.totals(order), 200)
 
 
 def _attempt_json(row: CallbackAttempt) -> dict[str, Any]:

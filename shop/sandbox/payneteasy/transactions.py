@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from shop.sandbox.models import db
+from shop.sandbox.common.db import db
 from shop.sandbox.payneteasy.models import PaynetOrder, PaynetStatus, PaynetTransaction, TxType
 from shop.sandbox.payneteasy.wire import serial_number
 

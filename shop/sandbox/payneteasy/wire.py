@@ -8,6 +8,7 @@ from urllib.parse import quote_plus
 
 from flask import Response
 
+API_PREFIX = "/paynet/api/"
 CONTENT_TYPE = "text/html;charset=utf-8"
 
 Fields = list[tuple[str, str]]
@@ -63,3 +64,9 @@ def error_fields(error: PaynetError, merchant_order_id: str) -> Fields:
     if merchant_order_id:
         fields.append(("merchant-order-id", merchant_order_id))
     return [*fields, ("error-message", error.message), ("error-code", error.code)]
+
+
+def http_error(code: int, name: str) -> Response:
+    """An HTTP-level refusal on the API (body too large, method not allowed): type=error."""
+    fields = error_fields(processing_error(name, SYSTEM_ERROR), "")
+    return Response(encode(fields), status=code, content_type=CONTENT_TYPE)

@@ -64,7 +64,7 @@ def app(request: pytest.FixtureRequest, db_path: Path, clock: Any) -> Iterator[F
         }
     )
     yield app
-    from shop.sandbox.models import db
+    from shop.sandbox.common.db import db
     from shop.sandbox.payneteasy import delivery
 
     delivery.shutdown(app)

@@ -1,4 +1,5 @@
-"""Parse the payment page's card form; reject bad input before anything changes."""
+"""The hosted pages' card form: parse it (refusing bad input before anything changes), mask a
+PAN, name its scheme. Full numbers and CVCs live only for the request."""
 
 from __future__ import annotations
 
@@ -54,3 +55,20 @@ def _parse_expiry(raw: str, now_s: float) -> str:
     if (year, month) < (today.year, today.month):
         raise CardFormError("This card has expired: use any future expiry date.")
     return f"{year:04d}{month:02d}"
+
+
+def mask_pan(pan: str) -> str:
+    """Keep the first six and last four digits, as the gateway reports them."""
+    return f"{pan[:6]}**{pan[-4:]}"
+
+
+def payment_system(pan: str) -> str:
+    """Name the card scheme from the number's prefix."""
+    if pan.startswith("4"):
+        return "VISA"
+    prefix4 = int(pan[:4])
+    if 2200 <= prefix4 <= 2204:
+        return "MIR"
+    if 51 <= int(pan[:2]) <= 55 or 2221 <= prefix4 <= 2720:
+        return "MASTERCARD"
+    return "UNKNOWN"

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 
 from flask import Flask, abort, request
 
-from shop.sandbox import origins
+from shop.sandbox.common import origins
 
 WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
 

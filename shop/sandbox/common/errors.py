@@ -1,22 +1,26 @@
-"""Error pages in the caller's format (JSON on the RBS API, key=value on the PaynetEasy API,
-HTML elsewhere), and never a traceback to the client."""
+"""Error pages in the caller's format: each gateway names its API's path prefix and how it
+writes an error there (RBS JSON, PaynetEasy key=value); HTML elsewhere; never a traceback."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, current_app, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from shop.sandbox.models import db
-from shop.sandbox.payneteasy.wire import CONTENT_TYPE as KV_CONTENT_TYPE
-from shop.sandbox.payneteasy.wire import SYSTEM_ERROR, encode, error_fields, processing_error
-from shop.sandbox.wire import json_response
+from shop.sandbox.common.db import db
 
 log = logging.getLogger(__name__)
 
-API_PREFIX = "/payment/rest/"
-PAYNETEASY_API_PREFIX = "/paynet/api/"
+EXTENSION = "sandbox_api_errors"
+# Writes an HTTP error in a gateway's API format: (HTTP status, reason) -> the answer.
+ApiErrorWriter = Callable[[int, str], Response]
+
+
+def register_api(app: Flask, prefix: str, write: ApiErrorWriter) -> None:
+    """Answer errors under this path prefix in the gateway's own format."""
+    app.extensions.setdefault(EXTENSION, {})[prefix] = write
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -28,13 +32,9 @@ def register_error_handlers(app: Flask) -> None:
 def _http_error(error: HTTPException) -> Response:
     """Answer a client error in the format the caller reads."""
     code = error.code or 500
-    if request.path.startswith(API_PREFIX):
-        message = "Unknown method" if code == 404 else (error.name or "Error")
-        # errorCode 7 (system error) so that no client mistakes the body for success.
-        return json_response({"errorCode": "7", "errorMessage": message}, status=code)
-    if request.path.startswith(PAYNETEASY_API_PREFIX):
-        fields = error_fields(processing_error(error.name or "Error", SYSTEM_ERROR), "")
-        return Response(encode(fields), status=code, content_type=KV_CONTENT_TYPE)
+    for prefix, write in current_app.extensions.get(EXTENSION, {}).items():
+        if request.path.startswith(prefix):
+            return write(code, error.name or "Error")
     html = render_template(
         "sandbox/error.html", code=code, title=error.name, message=error.description
     )

@@ -1,0 +1,11 @@
+"""What both gateway simulators share; it imports neither of them.
+
+db.py         the sandbox's SQLAlchemy object and declarative base (its own tables)
+clock.py      the sandbox clock (SANDBOX_CLOCK) in epoch seconds and milliseconds
+card_form.py  the hosted pages' card form: parse and refuse bad input, mask a PAN, name its scheme
+delivery.py   callbacks on daemon threads: HTTP GET, retried until 200, each try recorded
+control.py    the JSON answers of the sandbox control endpoints
+errors.py     error pages in the caller's format (each gateway names its API's), never a traceback
+origins.py    the merchant origins payers and callbacks may go to (SANDBOX_ALLOWED_ORIGINS)
+hardening.py  security headers and the body size limit, for a sandbox put online
+"""

@@ -1,0 +1,14 @@
+"""What the sandbox control endpoints of both gateways share (they are not part of either API)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, jsonify
+
+
+def answer(body: Any, status: int = 200) -> Response:
+    """Answer JSON with the given status."""
+    response = jsonify(body)
+    response.status_code = status
+    return response

@@ -11,8 +11,8 @@ import requests
 
 from shop.payments.gateways.bulkhead import Bulkhead
 from shop.payments.gateways.errors import GatewayBusy
-from shop.sandbox.models import GatewayOrder
-from shop.sandbox.models import db as sandbox_db
+from shop.sandbox.common.db import db as sandbox_db
+from shop.sandbox.rbs.models import GatewayOrder
 from tests.support import Buyer, start_live_shop
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from shop.sandbox.models import GatewayOrder
-from shop.sandbox.models import db as sandbox_db
+from shop.sandbox.common.db import db as sandbox_db
+from shop.sandbox.rbs.models import GatewayOrder
 from tests.fault_matrix import EDGE_CASES, MATRIX, Cell, render
 from tests.support import CARD_APPROVE, Buyer, Staff, start_live_shop
 

@@ -15,8 +15,8 @@ from shop.extensions import db
 from shop.models import Payment, PaymentEvent
 from shop.payments.gateways.payneteasy import operation_control
 from shop.payments.gateways.rbs import callback_checksum
-from shop.sandbox.models import GatewayOrder
-from shop.sandbox.models import db as sandbox_db
+from shop.sandbox.common.db import db as sandbox_db
+from shop.sandbox.rbs.models import GatewayOrder
 from tests.support import (
     CARD_APPROVE,
     LIVE_STAFF_PASSWORD,

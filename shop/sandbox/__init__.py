@@ -55,7 +55,7 @@ def load_config(test_config: dict[str, Any] | None) -> dict[str, Any]:
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the sandbox app, standalone or to mount under /sandbox."""
-    from shop.sandbox import acs, api, hosted, payneteasy, rbs_callbacks, rbs_control, wire
+    from shop.sandbox import payneteasy, rbs
     from shop.sandbox.common import errors, hardening
     from shop.sandbox.common.db import db
     from shop.sandbox.faults import control as fault_control
@@ -66,14 +66,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(load_config(test_config))
     db.init_app(app)
-    app.register_blueprint(api.bp)
-    app.register_blueprint(hosted.bp)
-    app.register_blueprint(acs.bp)
+    rbs.init_app(app)
     payneteasy.init_app(app)
     app.register_blueprint(fault_control.bp)
-    rbs_callbacks.init_app(app)
-    app.register_blueprint(rbs_control.bp)
-    errors.register_api(app, wire.API_PREFIX, wire.http_error)
     errors.register_error_handlers(app)
     with app.app_context():
         db.create_all()

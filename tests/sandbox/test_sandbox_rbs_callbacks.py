@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from shop.sandbox.rbs_callbacks import checksum
+from shop.sandbox.rbs.signing import checksum
 from tests.sandbox.conftest import deliveries_done
 
 CARD, DECLINED_CARD = "4111111111111111", "5168494895055780"

@@ -8,11 +8,17 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, request, url_for
 
-from shop.sandbox import expiry, lifecycle, operations
-from shop.sandbox.registration import parse_register
-from shop.sandbox.wire import ApiError, error_body, extended_status, json_response, legacy_status
+from shop.sandbox.rbs import operations, orders
+from shop.sandbox.rbs.request import parse_register
+from shop.sandbox.rbs.wire import (
+    ApiError,
+    error_body,
+    extended_status,
+    json_response,
+    legacy_status,
+)
 
-bp = Blueprint("sandbox_api", __name__)
+bp = Blueprint("sandbox_rbs_api", __name__)
 
 Params = dict[str, str]
 NOT_FOUND_EXTRA: dict[str, Any] = {"merchantOrderParams": [], "attributes": []}
@@ -28,7 +34,7 @@ def call(method: str) -> Response:
     try:
         _check_text(params)
         _authenticate(params)
-        expiry.sweep()  # time-outs happen (and are notified) even when nobody looks
+        orders.sweep()  # time-outs happen (and are notified) even when nobody looks
         return json_response(handler(params))
     except ApiError as error:
         return json_response(error_body(error, legacy=method == "getOrderStatus"))
@@ -55,9 +61,9 @@ def _authenticate(params: Params) -> None:
 
 def _register(params: Params, two_stage: bool = False) -> dict[str, Any]:
     """Register an order and point the payer at its hosted payment page."""
-    order = lifecycle.register(parse_register(params), two_stage=two_stage)
+    order = orders.register(parse_register(params), two_stage=two_stage)
     form_url = url_for(
-        "sandbox_hosted.payment_page",
+        "sandbox_rbs_hosted.payment_page",
         merchant=order.merchant,
         lang=order.language,
         mdOrder=order.md_order,
@@ -77,10 +83,10 @@ def _status_extended(params: Params) -> dict[str, Any]:
     if not md_order and not number:
         raise ApiError("1", "Expected [orderId] or [orderNumber]")
     if md_order:
-        order = lifecycle.load(md_order)
+        order = orders.load(md_order)
     else:
-        found = lifecycle.find_by_number(number)
-        order = lifecycle.expire_if_due(found) if found is not None else None
+        found = orders.find_by_number(number)
+        order = orders.expire_if_due(found) if found is not None else None
     if order is None:
         raise ApiError("6", "Order not found", **NOT_FOUND_EXTRA)
     return extended_status(order)
@@ -91,7 +97,7 @@ def _status_legacy(params: Params) -> dict[str, Any]:
     md_order = params.get("orderId", "")
     if not md_order:
         raise ApiError("5", "[orderId] is empty")
-    order = lifecycle.load(md_order)
+    order = orders.load(md_order)
     if order is None:
         raise ApiError("6", "Order not found")
     return legacy_status(order)

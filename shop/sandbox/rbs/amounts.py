@@ -1,4 +1,5 @@
-"""Currencies the sandbox merchant accepts, and how the hosted page shows amounts."""
+"""Amounts: integer minor units on the wire, an ISO 4217 numeric currency code; the merchant's
+currencies, and how the hosted pages show an amount."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ CURRENCIES: dict[str, str] = {
 DEFAULT_CURRENCY = "643"
 
 
-def format_amount(minor_units: int, currency: str) -> str:
+def display(minor_units: int, currency: str) -> str:
     """Show minor units as '1,234.50 RUB' (every accepted currency has two decimals)."""
     major = Decimal(minor_units).scaleb(-2)
     return f"{major:,.2f} {CURRENCIES.get(currency, currency)}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from shop.sandbox.models import GatewayOrder
+from shop.sandbox.rbs.models import GatewayOrder
 
 
 def append_query(url: str, params: dict[str, str]) -> str:

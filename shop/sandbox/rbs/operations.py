@@ -15,11 +15,11 @@ from typing import Any
 
 from sqlalchemy import ColumnElement
 
-from shop.sandbox import lifecycle, rbs_callbacks
 from shop.sandbox.common.clock import now_ms
 from shop.sandbox.common.db import db
-from shop.sandbox.models import CallbackOperation, GatewayOrder, OrderStatus
-from shop.sandbox.wire import ApiError
+from shop.sandbox.rbs import callbacks, orders
+from shop.sandbox.rbs.models import CallbackOperation, GatewayOrder, OrderStatus
+from shop.sandbox.rbs.wire import ApiError
 
 Params = dict[str, str]
 WRONG_STATE = "Payment must be in a correct state"
@@ -34,9 +34,9 @@ def _order(params: Params) -> GatewayOrder:
     if not md_order and not number:
         raise ApiError("5", "[orderId] is empty")
     if not md_order:
-        found = lifecycle.find_by_number(number)
+        found = orders.find_by_number(number)
         md_order = found.md_order if found is not None else ""
-    order = lifecycle.load(md_order, for_update=True) if md_order else None
+    order = orders.load(md_order, for_update=True) if md_order else None
     if order is None:
         raise ApiError("6", "Unregistered orderId")
     return order
@@ -71,7 +71,7 @@ def deposit(params: Params) -> dict[str, Any]:
         deposited_amount=amount,
         deposited_ms=now_ms(),
     )
-    rbs_callbacks.notify(order, CallbackOperation.DEPOSITED, True, amount)
+    callbacks.notify(order, CallbackOperation.DEPOSITED, True, amount)
     return SUCCESS
 
 
@@ -91,7 +91,7 @@ def reverse(params: Params) -> dict[str, Any]:
         deposited_amount=0,
         reversed_ms=now_ms(),
     )
-    rbs_callbacks.notify(order, CallbackOperation.REVERSED, True)
+    callbacks.notify(order, CallbackOperation.REVERSED, True)
     return SUCCESS
 
 
@@ -114,7 +114,7 @@ def refund(params: Params) -> dict[str, Any]:
         deposited_amount=GatewayOrder.deposited_amount - amount,
         refunded_ms=now_ms(),
     )
-    rbs_callbacks.notify(order, CallbackOperation.REFUNDED, True, amount)
+    callbacks.notify(order, CallbackOperation.REFUNDED, True, amount)
     return SUCCESS
 
 

@@ -22,11 +22,11 @@ from typing import Any
 
 from flask import Blueprint, Response
 
-from shop.sandbox import expiry, rbs_callbacks
 from shop.sandbox.common import delivery
 from shop.sandbox.common.control import answer
 from shop.sandbox.common.db import db
-from shop.sandbox.models import GatewayOrder, RbsCallbackAttempt, RbsNotification
+from shop.sandbox.rbs import callbacks, orders
+from shop.sandbox.rbs.models import GatewayOrder, RbsCallbackAttempt, RbsNotification
 
 bp = Blueprint("sandbox_rbs_control", __name__, url_prefix="/payment/sandbox")
 
@@ -39,7 +39,7 @@ def _known(md_order: str) -> bool:
 @bp.post("/sweep")
 def sweep_now() -> Response:
     """Expire what is due now."""
-    return answer({"expired": expiry.sweep()})
+    return answer({"expired": orders.sweep()})
 
 
 @bp.post("/orders/<md_order>/callback")
@@ -51,13 +51,12 @@ def resend(md_order: str) -> Response:
     note = db.session.execute(latest.order_by(RbsNotification.id.desc())).scalars().first()
     if note is None:
         return answer({"error": "The order has sent no callback"}, 409)
-    rbs_callbacks.start(note.id, (0.0,), trigger="manual")
-    body = {"queued": True, "operation": note.operation, "url": delivery.public_url(note.url)}
-    return answer(body, 202)
+    url = callbacks.send_now(note)
+    return answer({"queued": True, "operation": note.operation, "url": url}, 202)
 
 
 @bp.get("/orders/<md_order>/callbacks")
-def callbacks(md_order: str) -> Response:
+def list_callbacks(md_order: str) -> Response:
     """List the order's callbacks with their delivery tries."""
     if not _known(md_order):
         return answer({"error": "Order not found"}, 404)

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Response
 
-from shop.sandbox.models import GatewayOrder, OrderStatus
+from shop.sandbox.rbs.models import GatewayOrder, OrderStatus
 
 API_PREFIX = "/payment/rest/"
 CONTENT_TYPE = "application/json;charset=UTF-8"

@@ -8,15 +8,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from shop.sandbox.common import origins
-from shop.sandbox.money import CURRENCIES, DEFAULT_CURRENCY
-from shop.sandbox.wire import ApiError
+from shop.sandbox.rbs.amounts import CURRENCIES, DEFAULT_CURRENCY
+from shop.sandbox.rbs.wire import ApiError
 
 DEFAULT_SESSION_TIMEOUT_SECS = 1200
 _LANGUAGE = re.compile(r"^[A-Za-z]{2}$")
 
 
 @dataclass(frozen=True)
-class RegisterRequest:
+class RegisterCall:
     """A validated registration, ready to become an order."""
 
     order_number: str
@@ -32,14 +32,14 @@ class RegisterRequest:
     json_params: str
 
 
-def parse_register(params: Mapping[str, str]) -> RegisterRequest:
+def parse_register(params: Mapping[str, str]) -> RegisterCall:
     """Check each parameter in turn and raise the gateway's ApiError for the first bad one."""
     order_number = params.get("orderNumber", "")
     if not order_number:
         raise ApiError("4", "Order number is empty")
     if len(order_number) > 36:
         raise ApiError("1", "Invalid order number")
-    return RegisterRequest(
+    return RegisterCall(
         order_number=order_number,
         amount=_amount(params.get("amount")),
         currency=_currency(params.get("currency")),

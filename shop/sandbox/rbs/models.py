@@ -1,4 +1,4 @@
-"""The simulator's RBS tables: orders keyed by mdOrder, the callbacks they owe, each try."""
+"""The RBS tables on the sandbox db: orders keyed by mdOrder, the callbacks they owe, each try."""
 
 from __future__ import annotations
 

@@ -1,4 +1,10 @@
-"""Order state changes: register, pay, 3-D Secure, cancel, and expiry (each one notified)."""
+"""Order state changes: register, pay, 3-D Secure, cancel, and expiry (each one notified).
+
+An order past its deadline expires when it is read (load), and sweep() finds the due orders
+nobody reads (an indexed query on status and expires_ms) at the start of every API call and
+hosted page hit, and on POST /payment/sandbox/sweep, so that their declinedByTimeout callback
+goes out.
+"""
 
 from __future__ import annotations
 
@@ -8,22 +14,23 @@ import uuid
 
 from flask import current_app
 
-from shop.sandbox import rbs_callbacks
-from shop.sandbox.cards import Decision, Outcome, decide, decide_challenge
 from shop.sandbox.common.card_form import CardInput, mask_pan, payment_system
 from shop.sandbox.common.clock import now_ms
 from shop.sandbox.common.db import db
-from shop.sandbox.models import OPEN_STATUSES, CallbackOperation, GatewayOrder, OrderStatus
-from shop.sandbox.registration import RegisterRequest
-from shop.sandbox.wire import ApiError
+from shop.sandbox.rbs import callbacks
+from shop.sandbox.rbs.issuer import RbsDecision, RbsOutcome, decide, decide_challenge
+from shop.sandbox.rbs.models import OPEN_STATUSES, CallbackOperation, GatewayOrder, OrderStatus
+from shop.sandbox.rbs.request import RegisterCall
+from shop.sandbox.rbs.wire import ApiError
 
 log = logging.getLogger(__name__)
 
-TIMEOUT = Decision(Outcome.DECLINE, -2007, "Card data entry timeout")
-CANCELLED = Decision(Outcome.DECLINE, 341014, "Payment cancelled by the payer")
+BATCH = 100  # expired per sweep at most: a request never waits on a long backlog
+TIMEOUT = RbsDecision(RbsOutcome.DECLINE, -2007, "Card data entry timeout")
+CANCELLED = RbsDecision(RbsOutcome.DECLINE, 341014, "Payment cancelled by the payer")
 
 
-def register(request: RegisterRequest, two_stage: bool) -> GatewayOrder:
+def register(request: RegisterCall, two_stage: bool) -> GatewayOrder:
     """Create an order, refusing a merchant order number seen before (errorCode 1)."""
     merchant = current_app.config["SANDBOX_MERCHANT"]
     if find_by_number(request.order_number) is not None:
@@ -94,8 +101,29 @@ def expire(order: GatewayOrder) -> bool:
     if closed.rowcount != 1:
         return False
     log.info("expired mdOrder=%s", order.md_order)
-    rbs_callbacks.notify(order, CallbackOperation.DECLINED_BY_TIMEOUT, True)
+    callbacks.notify(order, CallbackOperation.DECLINED_BY_TIMEOUT, True)
     return True
+
+
+def sweep() -> int:
+    """Expire the open orders whose payment window has passed; return how many this call closed."""
+    due = (
+        db.select(GatewayOrder.md_order)
+        .where(GatewayOrder.status.in_(sorted(OPEN_STATUSES)))
+        .where(GatewayOrder.expires_ms < now_ms())
+        .order_by(GatewayOrder.expires_ms)
+        .limit(BATCH)
+    )
+    closed = 0
+    for md_order in list(db.session.execute(due).scalars()):
+        order = db.session.get(GatewayOrder, md_order, with_for_update=True)
+        closed += order is not None and expire(order)
+    return closed
+
+
+def sweep_before_request() -> None:
+    """A before_request hook: sweep, and let the request go on (a hook must return None)."""
+    sweep()
 
 
 def pay(order: GatewayOrder, card: CardInput, payer_ip: str | None) -> GatewayOrder:
@@ -108,12 +136,12 @@ def pay(order: GatewayOrder, card: CardInput, payer_ip: str | None) -> GatewayOr
     order.cardholder_name = card.cardholder_name
     order.payment_system = payment_system(card.pan)
     decision = decide(card.pan, card.cvc)
-    if decision.outcome is Outcome.CHALLENGE:
+    if decision.outcome is RbsOutcome.CHALLENGE:
         order.status = OrderStatus.ACS_STARTED
     else:
         _apply(order, decision)
     db.session.commit()
-    if decision.outcome is not Outcome.CHALLENGE:
+    if decision.outcome is not RbsOutcome.CHALLENGE:
         notify_payment(order)
     log.info(
         "card mdOrder=%s pan=%s outcome=%s", order.md_order, order.masked_pan, decision.outcome
@@ -142,14 +170,14 @@ def cancel(order: GatewayOrder) -> GatewayOrder:
 def notify_payment(order: GatewayOrder) -> None:
     """The callback of a payment attempt: approved (a hold), deposited, or deposited/0 (failed)."""
     if order.status == OrderStatus.APPROVED:
-        rbs_callbacks.notify(order, CallbackOperation.APPROVED, True)
+        callbacks.notify(order, CallbackOperation.APPROVED, True)
     else:
-        rbs_callbacks.notify(order, CallbackOperation.DEPOSITED, order.is_paid)
+        callbacks.notify(order, CallbackOperation.DEPOSITED, order.is_paid)
 
 
-def _apply(order: GatewayOrder, decision: Decision) -> None:
+def _apply(order: GatewayOrder, decision: RbsDecision) -> None:
     """Record an issuer answer; a one-stage approval is deposited at once."""
-    if decision.outcome is not Outcome.APPROVE:
+    if decision.outcome is not RbsOutcome.APPROVE:
         _decline(order, decision)
         return
     order.status = OrderStatus.APPROVED if order.two_stage else OrderStatus.DEPOSITED
@@ -163,7 +191,7 @@ def _apply(order: GatewayOrder, decision: Decision) -> None:
         order.deposited_ms = order.auth_ms
 
 
-def _decline(order: GatewayOrder, decision: Decision) -> None:
+def _decline(order: GatewayOrder, decision: RbsDecision) -> None:
     """Close the order as DECLINED with the decision's actionCode."""
     order.status = OrderStatus.DECLINED
     order.action_code = decision.action_code

@@ -1,4 +1,4 @@
-"""The test-card table and what each card does."""
+"""The simulated issuer: the test-card table, what each card does, and the 3-D Secure (ACS) code."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ TEST_CVC = "123"
 CHALLENGE_CODE = "123456"
 
 
-class Outcome(StrEnum):
+class RbsOutcome(StrEnum):
     """What the simulated issuer does with a card."""
 
     APPROVE = "approve"
@@ -18,10 +18,10 @@ class Outcome(StrEnum):
 
 
 @dataclass(frozen=True)
-class Decision:
+class RbsDecision:
     """An issuer answer: outcome plus the actionCode it leaves on the order."""
 
-    outcome: Outcome
+    outcome: RbsOutcome
     action_code: int = 0
     description: str = ""
 
@@ -33,7 +33,7 @@ class TestCard:
     __test__ = False  # not a pytest class, despite the name
 
     pan: str
-    decision: Decision
+    decision: RbsDecision
     behaviour: str
 
     @property
@@ -42,26 +42,30 @@ class TestCard:
         return " ".join(self.pan[i : i + 4] for i in range(0, len(self.pan), 4))
 
 
-APPROVED = Decision(Outcome.APPROVE)
-THREE_DS_DECLINED = Decision(Outcome.DECLINE, -2006, "Issuer declined 3-D Secure authentication")
-WRONG_CARD_PARAMETERS = Decision(Outcome.DECLINE, 71015, "Wrong card parameters")
-INVALID_CARD_NUMBER = Decision(Outcome.DECLINE, 111, "Invalid card number")
+APPROVED = RbsDecision(RbsOutcome.APPROVE)
+THREE_DS_DECLINED = RbsDecision(
+    RbsOutcome.DECLINE, -2006, "Issuer declined 3-D Secure authentication"
+)
+WRONG_CARD_PARAMETERS = RbsDecision(RbsOutcome.DECLINE, 71015, "Wrong card parameters")
+INVALID_CARD_NUMBER = RbsDecision(RbsOutcome.DECLINE, 111, "Invalid card number")
 
 TEST_CARDS: tuple[TestCard, ...] = (
     TestCard("4111111111111111", APPROVED, "Approved"),
-    TestCard("5555555555555599", Decision(Outcome.CHALLENGE), "3-D Secure challenge (code 123456)"),
+    TestCard(
+        "5555555555555599", RbsDecision(RbsOutcome.CHALLENGE), "3-D Secure challenge (code 123456)"
+    ),
     TestCard("4444555511113333", APPROVED, "Approved without 3-D Secure"),
     TestCard("5168494895055780", THREE_DS_DECLINED, "Declined: 3-D Secure failed"),
     TestCard(
         "4000000000009995",
-        Decision(Outcome.DECLINE, 116, "Insufficient funds"),
+        RbsDecision(RbsOutcome.DECLINE, 116, "Insufficient funds"),
         "Declined: insufficient funds",
     ),
 )
 _BY_PAN = {card.pan: card for card in TEST_CARDS}
 
 
-def decide(pan: str, cvc: str) -> Decision:
+def decide(pan: str, cvc: str) -> RbsDecision:
     """Pick the issuer's answer: unknown number first, then the CVC, then the card's rule."""
     card = _BY_PAN.get(pan)
     if card is None:
@@ -71,6 +75,6 @@ def decide(pan: str, cvc: str) -> Decision:
     return card.decision
 
 
-def decide_challenge(code: str) -> Decision:
+def decide_challenge(code: str) -> RbsDecision:
     """Answer the 3-D Secure challenge: only the published code passes."""
     return APPROVED if code.strip() == CHALLENGE_CODE else THREE_DS_DECLINED

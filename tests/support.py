@@ -21,7 +21,7 @@ from shop import create_app
 from shop.catalog.demo import seed_products
 from shop.extensions import db
 from shop.models import Order, Payment, Product
-from shop.sandbox.payneteasy import delivery
+from shop.sandbox.common import delivery
 
 CARD_APPROVE = "4111 1111 1111 1111"
 CARD_3DS = "5555 5555 5555 5599"

@@ -12,3 +12,8 @@ def answer(body: Any, status: int = 200) -> Response:
     response = jsonify(body)
     response.status_code = status
     return response
+
+
+def order_not_found() -> Response:
+    """The 404 of every control endpoint that names an unknown order."""
+    return answer({"error": "Order not found"}, 404)

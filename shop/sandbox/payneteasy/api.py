@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import hmac
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Blueprint, Response, current_app, request, url_for
 
-from shop.sandbox.payneteasy import operations, orders, transactions
-from shop.sandbox.payneteasy.amounts import parse_amount
-from shop.sandbox.payneteasy.form_request import parse_form_request
+from shop.sandbox.payneteasy import operations, orders
 from shop.sandbox.payneteasy.models import PaynetOrder, PaynetTransaction, TxType
+from shop.sandbox.payneteasy.request import optional_amount, order_ids, parse_form_request
 from shop.sandbox.payneteasy.signing import form_control, matches, status_control, tx_control
-from shop.sandbox.payneteasy.status import status_fields
 from shop.sandbox.payneteasy.wire import (
     BAD_CONTROL,
     ORDER_NOT_FOUND,
@@ -24,14 +21,13 @@ from shop.sandbox.payneteasy.wire import (
     error_fields,
     kv_response,
     processing_error,
+    status_fields,
     validation_error,
 )
 
 bp = Blueprint("sandbox_payneteasy_api", __name__)
 
 Params = dict[str, str]
-_ORDER_ID = re.compile(r"^[0-9]{1,18}$")
-_CURRENCY = re.compile(r"^[A-Za-z]{3}$")
 
 
 @dataclass(frozen=True)
@@ -107,7 +103,7 @@ def _payment_form(params: Params, target: Target, tx_type: TxType) -> Fields:
         "sandbox_payneteasy_hosted.form_page", token=order.form_token, _external=True
     )
     return [
-        *_async_head("async-form-response", order, transactions.initial(order).serial),
+        *_async_head("async-form-response", order, orders.initial_transaction(order).serial),
         ("status", "processing"),
         ("redirect-url", form_url),
     ]
@@ -127,11 +123,11 @@ def _status(params: Params, target: Target) -> Fields:
     """Report the order's latest transaction, or the one by-request-sn names (not signed);
     orderid may be left out when client_orderid is unique."""
     _check_login(params)
-    client_orderid, orderid = _order_ids(params, orderid_required=False)
+    client_orderid, orderid = order_ids(params, orderid_required=False)
     expected = status_control(params["login"], client_orderid, orderid, _key())
     _check_control(expected, params)
     order = _find_order(client_orderid, orderid)
-    latest = transactions.latest(order)
+    latest = orders.latest_transaction(order)
     return status_fields(order, _reported(order, params.get("by-request-sn", ""), latest), latest)
 
 
@@ -139,7 +135,7 @@ def _reported(order: PaynetOrder, serial: str, latest: PaynetTransaction) -> Pay
     """The transaction made by the request with this serial number; the latest without one."""
     if not serial:
         return latest
-    found = transactions.find(order, serial)
+    found = orders.find_transaction(order, serial)
     if found is None:
         raise processing_error("Transaction not found", ORDER_NOT_FOUND)
     return found
@@ -162,8 +158,8 @@ def _return(params: Params, target: Target) -> Fields:
 def _money_request(params: Params) -> tuple[PaynetOrder, int | None, str | None]:
     """Check login, ids, optional amount with its currency, and the control; find the order."""
     _check_login(params)
-    client_orderid, orderid = _order_ids(params, orderid_required=True)
-    amount, currency = _optional_amount(params)
+    client_orderid, orderid = order_ids(params, orderid_required=True)
+    amount, currency = optional_amount(params)
     expected = tx_control(params["login"], client_orderid, orderid, amount, currency or "", _key())
     _check_control(expected, params)
     return _find_order(client_orderid, orderid), amount, currency
@@ -177,34 +173,6 @@ def _check_login(params: Params) -> None:
     known = str(current_app.config["SANDBOX_PAYNETEASY_LOGIN"])
     if not hmac.compare_digest(login.encode(), known.encode()):
         raise validation_error("Invalid login", BAD_CONTROL)
-
-
-def _order_ids(params: Params, *, orderid_required: bool) -> tuple[str, str]:
-    """Read client_orderid and orderid (the gateway's integer id)."""
-    client_orderid, orderid = params.get("client_orderid", ""), params.get("orderid", "")
-    if not client_orderid:
-        raise validation_error("Missing required field: client_orderid")
-    if orderid_required and not orderid:
-        raise validation_error("Missing required field: orderid")
-    if orderid and not _ORDER_ID.match(orderid):
-        raise validation_error("Invalid orderid")
-    return client_orderid, orderid
-
-
-def _optional_amount(params: Params) -> tuple[int | None, str | None]:
-    """Read an optional partial amount; currency is then mandatory."""
-    raw = params.get("amount", "")
-    if not raw:
-        return None, None
-    amount = parse_amount(raw)
-    if amount is None:
-        raise validation_error("Invalid amount: a positive number with at most 2 decimals")
-    currency = params.get("currency", "")
-    if not currency:
-        raise validation_error("Missing required field: currency (mandatory with amount)")
-    if not _CURRENCY.match(currency):
-        raise validation_error("Invalid currency: three letters, e.g. RUB")
-    return amount, currency
 
 
 def _check_control(expected: str, params: Params) -> None:

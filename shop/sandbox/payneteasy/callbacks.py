@@ -1,17 +1,41 @@
-"""When a server callback goes out and to which URL; delivery itself is in delivery.py."""
+"""When a PaynetEasy server callback goes out, to which URL, with what; delivery is common's.
+
+An HTTP GET to the merchant once a transaction has a final result: status, orderid,
+client_orderid, type, amount, the card's masked details, and the SHA-1 control of signing.py.
+The sale or preauth goes to server_callback_url (else notify_url), a later transaction to
+notify_url only (neither: no callback). The parameters are taken when the result is final, and
+sent on a background thread, retried until HTTP 200 with SANDBOX_PAYNETEASY_CALLBACK_DELAYS;
+SANDBOX_PAYNETEASY_CALLBACKS "manual" sends none, but for the control endpoint.
+"""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from flask import Flask, current_app
 
+from shop.sandbox.common import delivery
+from shop.sandbox.common.clock import now_s
+from shop.sandbox.common.db import db
 from shop.sandbox.faults import callbacks as callback_faults
-from shop.sandbox.payneteasy import delivery
-from shop.sandbox.payneteasy.models import PaynetOrder, TxType
-from shop.sandbox.payneteasy.results import callback_fields
+from shop.sandbox.payneteasy.amounts import major
+from shop.sandbox.payneteasy.models import PaynetCallbackAttempt, PaynetOrder, TxType
+from shop.sandbox.payneteasy.signing import control_of
+from shop.sandbox.payneteasy.wire import DESCRIPTOR, Fields, processor_tx_id
 
+MODES = ("auto", "manual")
+MODE_SETTING = "SANDBOX_PAYNETEASY_CALLBACKS"
+DELAYS_SETTING = "SANDBOX_PAYNETEASY_CALLBACK_DELAYS"
 INITIAL_TYPES = frozenset({TxType.SALE, TxType.PREAUTH})
+
+
+def init_app(app: Flask) -> None:
+    """Refuse bad callback settings at startup rather than on the first payment."""
+    mode = app.config[MODE_SETTING]
+    if mode not in MODES:
+        raise ValueError(f"{MODE_SETTING} must be auto or manual, not {mode!r}")
+    _delays(app)
+    delivery.state(app)
 
 
 def target_url(order: PaynetOrder) -> str | None:
@@ -21,33 +45,90 @@ def target_url(order: PaynetOrder) -> str | None:
     return order.notify_url
 
 
-def on_result(order: PaynetOrder) -> None:
-    """Queue the callback of a final result, unless callbacks are sent by hand only."""
-    if current_app.config["SANDBOX_PAYNETEASY_CALLBACKS"] == "manual":
+def callback_params(order: PaynetOrder) -> Fields:
+    """The query parameters for the order's latest transaction, signed."""
+    fields: Fields = [
+        ("status", order.status),
+        ("merchant_order", order.client_orderid),
+        ("client_orderid", order.client_orderid),
+        ("orderid", str(order.paynet_id)),
+        ("type", order.last_type),
+        ("amount", major(order.tx_amount)),
+        ("descriptor", DESCRIPTOR),
+        ("error_code", order.error_code),
+        ("error_message", order.error_message),
+        ("processor-tx-id", processor_tx_id(order)),
+        ("last-four-digits", order.last_four),
+        ("bin", order.bin),
+        ("card-type", order.card_type),
+        ("card-holder-name", order.cardholder_name),
+    ]
+    if order.merchant_data is not None:
+        fields.append(("merchantdata", order.merchant_data))
+    fields.append(("control", control_of(order)))
+    return fields
+
+
+def notify(order: PaynetOrder) -> None:
+    """Start delivering the callback of a final result, unless callbacks are sent by hand only."""
+    if current_app.config[MODE_SETTING] == "manual":
         return
-    delays = delivery.parse_delays(current_app.config["SANDBOX_PAYNETEASY_CALLBACK_DELAYS"])
-    _send(order, "auto", delays)
+    _start(order, "auto", _delays(current_app))
 
 
 def send_now(order: PaynetOrder) -> str | None:
-    """Send the latest result's callback once, now, in the background; None without a URL."""
-    return _send(order, "manual", (0.0,))
+    """Send the latest result's callback once, now, in the background; its URL without query,
+    None without one."""
+    return _start(order, "manual", (0.0,))
 
 
-def _send(order: PaynetOrder, trigger: str, delays: tuple[float, ...]) -> str | None:
-    """Snapshot the parameters now (later transactions must not change them) and start."""
+def _start(order: PaynetOrder, trigger: str, delays: tuple[float, ...]) -> str | None:
+    """Take the parameters now (later transactions must not change them) and deliver them on a
+    daemon thread, as armed callback faults say; the shop may be served by this process."""
     url = target_url(order)
     if url is None:
         return None
-    job = delivery.Delivery(
-        paynet_id=order.paynet_id,
-        event=f"{order.last_type}/{order.status}",
-        trigger=trigger,
+    tries = Tries(
+        order.paynet_id, f"{order.last_type}/{order.status}", trigger, delivery.public_url(url)
+    )
+    job = delivery.Job(
+        label=f"paynet order {order.paynet_id} {tries.event}",
         url=url,
-        params=callback_fields(order),
+        params=callback_params(order),
         delays=delays,
+        record=tries.record,
     )
     app: Flask = current_app._get_current_object()  # the thread outlives the request
     callback_faults.schedule(app, lambda tries: delivery.start(app, replace(job, delays=tries)),
                              delays)  # fmt: skip
-    return delivery.public_url(url)
+    return tries.url
+
+
+@dataclass(frozen=True)
+class Tries:
+    """Logs the delivery tries of one callback as PaynetCallbackAttempt rows."""
+
+    paynet_id: int
+    event: str  # e.g. "sale/approved"
+    trigger: str
+    url: str  # public: no query string
+
+    def record(self, number: int, status: int | None, error: str | None) -> None:
+        """Store one try, timed by the sandbox clock (runs in the app's context)."""
+        attempt = PaynetCallbackAttempt(
+            paynet_id=self.paynet_id,
+            event=self.event,
+            trigger=self.trigger,
+            attempt=number,
+            url=self.url,
+            http_status=status,
+            error=error,
+            at=now_s(),
+        )
+        db.session.add(attempt)
+        db.session.commit()
+
+
+def _delays(app: Flask) -> tuple[float, ...]:
+    """Read SANDBOX_PAYNETEASY_CALLBACK_DELAYS; refuse a bad list."""
+    return delivery.parse_delays(app.config[DELAYS_SETTING], DELAYS_SETTING)

@@ -18,8 +18,7 @@ from shop.sandbox.common.card_form import CardFormError, CardInput, parse_card_f
 from shop.sandbox.common.clock import now_s
 from shop.sandbox.payneteasy import orders
 from shop.sandbox.payneteasy.amounts import display
-from shop.sandbox.payneteasy.models import PaynetOrder
-from shop.sandbox.payneteasy.outcomes import (
+from shop.sandbox.payneteasy.issuer import (
     CANCELLED,
     CVV_RULES,
     THREE_DS_PASSWORD,
@@ -27,8 +26,8 @@ from shop.sandbox.payneteasy.outcomes import (
     decide_three_ds,
     luhn_valid,
 )
-from shop.sandbox.payneteasy.redirect import final_target
-from shop.sandbox.payneteasy.results import redirect_fields
+from shop.sandbox.payneteasy.models import PaynetOrder
+from shop.sandbox.payneteasy.redirect import final_target, redirect_fields
 
 bp = Blueprint("sandbox_payneteasy_hosted", __name__)
 

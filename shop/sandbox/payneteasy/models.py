@@ -117,7 +117,7 @@ class PaynetTransaction(db.Model):
     status: Mapped[str] = mapped_column(String(12))
 
 
-class CallbackAttempt(db.Model):
+class PaynetCallbackAttempt(db.Model):
     """One HTTP GET of a server callback: the tests and the control endpoint read these."""
 
     __tablename__ = "sandbox_payneteasy_callback"

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import ColumnElement
 
 from shop.sandbox.common.db import db
-from shop.sandbox.payneteasy import callbacks, transactions
+from shop.sandbox.payneteasy import callbacks, orders
 from shop.sandbox.payneteasy.models import PaynetOrder, PaynetStatus, TxType, stage_of
 from shop.sandbox.payneteasy.wire import (
     NOT_ALLOWED,
@@ -114,12 +114,12 @@ def _approve(
     if changed.rowcount != 1:
         db.session.rollback()
         raise refusal
-    serial = transactions.add(order, tx_type, amount, PaynetStatus.APPROVED)
+    serial = orders.add_transaction(order, tx_type, amount, PaynetStatus.APPROVED)
     db.session.refresh(order)
     # Detached, the order keeps this state: a change committed right after ours must not
     # show in our callback.
     db.session.expunge(order)
     db.session.commit()
     log.info("order %s %s approved amount=%s", order.paynet_id, tx_type, amount)
-    callbacks.on_result(order)
+    callbacks.notify(order)
     return serial

@@ -1,20 +1,33 @@
-"""Order state changes of the payment form: create, card attempt, 3-D Secure, cancel, finalize."""
+"""Order state changes of the payment form: create, card attempt, 3-D Secure, cancel, finalize;
+and every transaction of an order, by the serial number of the request that made it.
+
+The order row keeps the latest transaction's details (what status, callbacks and the final
+redirect report) and the running amounts that guard capture and return; the transaction rows
+keep each transaction, so that status by-request-sn and the sandbox's totals can name any.
+"""
 
 from __future__ import annotations
 
 import logging
 import secrets
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
 from shop.sandbox.common.card_form import CardInput, payment_system
 from shop.sandbox.common.clock import now_s
 from shop.sandbox.common.db import db
-from shop.sandbox.payneteasy import callbacks, transactions
-from shop.sandbox.payneteasy.form_request import FormRequest
-from shop.sandbox.payneteasy.models import PaynetOrder, PaynetStatus, TxType, stage_of
-from shop.sandbox.payneteasy.outcomes import Decision, Outcome
-from shop.sandbox.payneteasy.wire import DUPLICATE_ORDER, validation_error
+from shop.sandbox.payneteasy import callbacks
+from shop.sandbox.payneteasy.issuer import PaynetDecision, PaynetOutcome
+from shop.sandbox.payneteasy.models import (
+    PaynetOrder,
+    PaynetStatus,
+    PaynetTransaction,
+    TxType,
+    stage_of,
+)
+from shop.sandbox.payneteasy.request import FormRequest
+from shop.sandbox.payneteasy.wire import DUPLICATE_ORDER, serial_number, validation_error
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +63,7 @@ def create(request: FormRequest, endpoint: str, tx_type: TxType) -> PaynetOrder:
             break
         order = _new_order(request, endpoint, tx_type)
         db.session.add(order)
-        transactions.add(order, tx_type, request.amount, PaynetStatus.PROCESSING)
+        add_transaction(order, tx_type, request.amount, PaynetStatus.PROCESSING)
         try:
             db.session.commit()
         except IntegrityError:  # the id was taken, or a concurrent request took the client_orderid
@@ -99,7 +112,7 @@ def awaits_3ds(order: PaynetOrder) -> bool:
     return order.status == PaynetStatus.PROCESSING and order.stage.endswith(STAGE_3DS)
 
 
-def pay(order: PaynetOrder, card: CardInput, decision: Decision) -> None:
+def pay(order: PaynetOrder, card: CardInput, decision: PaynetDecision) -> None:
     """Record the masked card and the acquirer's answer on an order awaiting a card."""
     if not awaits_card(order):
         return
@@ -114,26 +127,26 @@ def pay(order: PaynetOrder, card: CardInput, decision: Decision) -> None:
         order.last_four,
         decision.outcome,
     )
-    if decision.outcome is Outcome.THREE_DS:
+    if decision.outcome is PaynetOutcome.THREE_DS:
         order.stage = stage_of(TxType(order.initial_type), STAGE_3DS)
         db.session.commit()
         return
     conclude(order, decision)
 
 
-def answer_3ds(order: PaynetOrder, decision: Decision) -> None:
+def answer_3ds(order: PaynetOrder, decision: PaynetDecision) -> None:
     """Close the 3-D Secure step with the acquirer's answer."""
     if awaits_3ds(order):
         conclude(order, decision)
 
 
-def cancel(order: PaynetOrder, decision: Decision) -> None:
+def cancel(order: PaynetOrder, decision: PaynetDecision) -> None:
     """Decline an order the payer gave up on, on the form or the 3-D Secure page."""
     if awaits_card(order) or awaits_3ds(order):
         conclude(order, decision)
 
 
-def finalize(order: PaynetOrder, decision: Decision) -> bool:
+def finalize(order: PaynetOrder, decision: PaynetDecision) -> bool:
     """Turn an order stuck in unknown final (sandbox control); False if it was not unknown."""
     if order.status != PaynetStatus.UNKNOWN:
         return False
@@ -141,20 +154,77 @@ def finalize(order: PaynetOrder, decision: Decision) -> bool:
     return True
 
 
-def conclude(order: PaynetOrder, decision: Decision) -> None:
+def conclude(order: PaynetOrder, decision: PaynetDecision) -> None:
     """Apply the initial transaction's result, persist it, then send its callback."""
     tx_type = TxType(order.initial_type)
-    if decision.outcome is Outcome.APPROVE:
+    if decision.outcome is PaynetOutcome.APPROVE:
         order.status, order.approved_amount = PaynetStatus.APPROVED, order.amount
         order.error_message, order.error_code = "", ""
-    elif decision.outcome is Outcome.UNKNOWN:
+    elif decision.outcome is PaynetOutcome.UNKNOWN:
         order.status = PaynetStatus.UNKNOWN
     else:
         order.status = PaynetStatus.DECLINED
         order.error_message, order.error_code = decision.error_message, decision.error_code
     order.stage = stage_of(tx_type, order.status)
-    transactions.initial(order).status = order.status
+    initial_transaction(order).status = order.status
     db.session.commit()
     log.info("order %s %s/%s", order.paynet_id, tx_type, order.status)
     if order.is_final:
-        callbacks.on_result(order)
+        callbacks.notify(order)
+
+
+def add_transaction(order: PaynetOrder, tx_type: TxType, amount: int, status: PaynetStatus) -> str:
+    """Add a transaction to the session (the caller commits it with the order); its serial."""
+    serial = serial_number()
+    db.session.add(
+        PaynetTransaction(
+            paynet_id=order.paynet_id, serial=serial, tx_type=tx_type, amount=amount, status=status
+        )
+    )
+    return serial
+
+
+def transactions_of(order: PaynetOrder) -> list[PaynetTransaction]:
+    """The order's transactions, oldest first."""
+    query = (
+        db.select(PaynetTransaction)
+        .filter_by(paynet_id=order.paynet_id)
+        .order_by(PaynetTransaction.id)
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def initial_transaction(order: PaynetOrder) -> PaynetTransaction:
+    """The sale or preauth that opened the order."""
+    return transactions_of(order)[0]
+
+
+def latest_transaction(order: PaynetOrder) -> PaynetTransaction:
+    """The transaction the order's own fields describe."""
+    return transactions_of(order)[-1]
+
+
+def find_transaction(order: PaynetOrder, serial: str) -> PaynetTransaction | None:
+    """The order's transaction made by the request with this serial number, if any."""
+    query = db.select(PaynetTransaction).filter_by(paynet_id=order.paynet_id, serial=serial)
+    return db.session.execute(query).scalar_one_or_none()
+
+
+def totals(order: PaynetOrder) -> dict[str, Any]:
+    """What the approved transactions add up to (minor units), and each transaction."""
+    rows = transactions_of(order)
+
+    def total(*types: TxType) -> int:
+        return sum(
+            r.amount for r in rows if r.status == PaynetStatus.APPROVED and r.tx_type in types
+        )
+
+    return {
+        "authorized": total(TxType.SALE, TxType.PREAUTH),
+        "captured": total(TxType.SALE, TxType.CAPTURE),
+        "refunded": total(TxType.REVERSAL),
+        "transactions": [
+            {"type": r.tx_type, "status": r.status, "amount": r.amount, "serial": r.serial}
+            for r in rows
+        ],
+    }

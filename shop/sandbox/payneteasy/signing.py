@@ -5,6 +5,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 
+from flask import current_app
+
+from shop.sandbox.payneteasy.models import PaynetOrder
+
 
 def sha1_hex(*parts: str) -> str:
     """Hash the plain concatenation of the parts, as every v2 control does."""
@@ -39,6 +43,12 @@ def tx_control(
 def result_control(status: str, orderid: str, client_orderid: str, key: str) -> str:
     """Control of the final redirect and the server callback."""
     return sha1_hex(status, orderid, client_orderid, key)
+
+
+def control_of(order: PaynetOrder) -> str:
+    """Sign an order's result for the final redirect and the callback with the merchant's key."""
+    key = str(current_app.config["SANDBOX_PAYNETEASY_CONTROL_KEY"])
+    return result_control(order.status, str(order.paynet_id), order.client_orderid, key)
 
 
 def matches(expected: str, given: str) -> bool:

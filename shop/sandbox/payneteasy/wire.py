@@ -1,4 +1,5 @@
-"""The v2 response body: `key=value\n&key=value\n`, values form-urlencoded, always HTTP 200."""
+"""The v2 response bodies as the gateway writes them: `key=value\n&key=value\n`, values
+form-urlencoded, always HTTP 200; the status-response and the refusals."""
 
 from __future__ import annotations
 
@@ -8,10 +9,14 @@ from urllib.parse import quote_plus
 
 from flask import Response
 
+from shop.sandbox.payneteasy.amounts import major
+from shop.sandbox.payneteasy.models import PaynetOrder, PaynetTransaction, TxType, stage_of
+
 API_PREFIX = "/paynet/api/"
 CONTENT_TYPE = "text/html;charset=utf-8"
 
 Fields = list[tuple[str, str]]
+DESCRIPTOR = "REDIRECT-SHOP SANDBOX"
 
 # The sandbox's error codes (the real catalogue is not public): one per kind of refusal.
 INVALID_FIELD = "1"
@@ -70,3 +75,46 @@ def http_error(code: int, name: str) -> Response:
     """An HTTP-level refusal on the API (body too large, method not allowed): type=error."""
     fields = error_fields(processing_error(name, SYSTEM_ERROR), "")
     return Response(encode(fields), status=code, content_type=CONTENT_TYPE)
+
+
+def processor_tx_id(order: PaynetOrder) -> str:
+    """Name the acquirer transaction as the real sandbox does, once a card was used."""
+    return f"PNTEST-{order.paynet_id}" if order.bin else ""
+
+
+def status_fields(order: PaynetOrder, tx: PaynetTransaction, latest: PaynetTransaction) -> Fields:
+    """List the documented fields of tx; card fields stay empty until the payer entered a card."""
+    stage, error_message, error_code = _stage_and_error(order, tx, latest)
+    return [
+        ("type", "status-response"),
+        ("serial-number", serial_number()),
+        ("merchant-order-id", order.client_orderid),
+        ("paynet-order-id", str(order.paynet_id)),
+        ("status", tx.status),
+        ("amount", major(tx.amount)),
+        ("currency", order.currency),
+        ("transaction-type", tx.tx_type),
+        ("order-stage", stage),
+        ("last-four-digits", order.last_four),
+        ("bin", order.bin),
+        ("card-type", order.card_type),
+        ("cardholder-name", order.cardholder_name),
+        ("card-exp-month", order.exp_month),
+        ("card-exp-year", order.exp_year),
+        ("email", order.email),
+        ("processor-tx-id", processor_tx_id(order)),
+        ("descriptor", DESCRIPTOR),
+        ("error-message", error_message),
+        ("error-code", error_code),
+        ("by-request-sn", tx.serial),
+    ]
+
+
+def _stage_and_error(
+    order: PaynetOrder, tx: PaynetTransaction, latest: PaynetTransaction
+) -> tuple[str, str, str]:
+    """The latest transaction's are the order's (its stage may be sale_init or *_3d_validating).
+    An earlier one was approved, or nothing would have followed it: no error, a final stage."""
+    if tx.id == latest.id:
+        return order.stage, order.error_message, order.error_code
+    return stage_of(TxType(tx.tx_type), tx.status), "", ""

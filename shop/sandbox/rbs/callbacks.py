@@ -40,6 +40,7 @@ def init_app(app: Flask) -> None:
     parts = urlsplit(url)
     if url and (parts.scheme not in ("http", "https") or not parts.netloc):
         raise ValueError(f"SANDBOX_RBS_CALLBACK_URL must be an absolute http(s) URL: {url!r}")
+    delivery.state(app)
 
 
 def target_url(order: GatewayOrder) -> str | None:

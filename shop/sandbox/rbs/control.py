@@ -23,7 +23,7 @@ from typing import Any
 from flask import Blueprint, Response
 
 from shop.sandbox.common import delivery
-from shop.sandbox.common.control import answer
+from shop.sandbox.common.control import answer, order_not_found
 from shop.sandbox.common.db import db
 from shop.sandbox.rbs import callbacks, orders
 from shop.sandbox.rbs.models import GatewayOrder, RbsCallbackAttempt, RbsNotification
@@ -43,10 +43,10 @@ def sweep_now() -> Response:
 
 
 @bp.post("/orders/<md_order>/callback")
-def resend(md_order: str) -> Response:
+def send_callback(md_order: str) -> Response:
     """Send the latest callback once more, without waiting for it."""
     if not _known(md_order):
-        return answer({"error": "Order not found"}, 404)
+        return order_not_found()
     latest = db.select(RbsNotification).filter_by(md_order=md_order)
     note = db.session.execute(latest.order_by(RbsNotification.id.desc())).scalars().first()
     if note is None:
@@ -59,7 +59,7 @@ def resend(md_order: str) -> Response:
 def list_callbacks(md_order: str) -> Response:
     """List the order's callbacks with their delivery tries."""
     if not _known(md_order):
-        return answer({"error": "Order not found"}, 404)
+        return order_not_found()
     notes = db.select(RbsNotification).filter_by(md_order=md_order).order_by(RbsNotification.id)
     tries = db.select(RbsCallbackAttempt).filter_by(md_order=md_order)
     by_note: dict[int, list[dict[str, Any]]] = {}

@@ -64,8 +64,8 @@ def app(request: pytest.FixtureRequest, db_path: Path, clock: Any) -> Iterator[F
         }
     )
     yield app
+    from shop.sandbox.common import delivery
     from shop.sandbox.common.db import db
-    from shop.sandbox.payneteasy import delivery
 
     delivery.shutdown(app)
     with app.app_context():

@@ -10,8 +10,8 @@ from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.test import Client
 
 from shop.sandbox import create_app, load_config
+from shop.sandbox.common import delivery
 from shop.sandbox.common.db import db
-from shop.sandbox.payneteasy import delivery
 from tests.sandbox.payneteasy.conftest import GOOD_PAN, form_params, parse_body, sha1
 
 DEFAULTS = {

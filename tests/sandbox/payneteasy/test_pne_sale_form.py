@@ -8,7 +8,7 @@ from itertools import pairwise
 import pytest
 
 from shop.sandbox.payneteasy import orders
-from shop.sandbox.payneteasy.form_request import parse_form_request
+from shop.sandbox.payneteasy.request import parse_form_request
 from shop.sandbox.payneteasy.wire import PaynetError
 from tests.sandbox.payneteasy.conftest import (
     ENDPOINT,

@@ -120,14 +120,14 @@ def test_a_callback_reports_its_own_return_when_another_lands_first(
     order = open_order(amount="10", notify_url=receiver.url)
     pay(order, cvv="123")
     receiver.wait_for(1)
-    send = callbacks.on_result
+    send = callbacks.notify
 
     def another_return_first(paynet_order) -> None:
-        monkeypatch.setattr(callbacks, "on_result", send)
+        monkeypatch.setattr(callbacks, "notify", send)
         assert call("return", money_params(order, amount="2"))["type"] == "async-response"
         send(paynet_order)
 
-    monkeypatch.setattr(callbacks, "on_result", another_return_first)
+    monkeypatch.setattr(callbacks, "notify", another_return_first)
     assert call("return", money_params(order, amount="1"))["type"] == "async-response"
 
     hits = receiver.wait_for(3)

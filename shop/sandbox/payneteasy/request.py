@@ -1,4 +1,5 @@
-"""Validate a sale-form or preauth-form request, field by field, before its control."""
+"""Validate the API's parameters as the gateway does, before any control is checked: a
+sale-form or preauth-form request field by field, the order ids and the optional amount."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from shop.sandbox.common import origins
 from shop.sandbox.payneteasy.amounts import parse_amount
 from shop.sandbox.payneteasy.wire import validation_error
 
+_ORDER_ID = re.compile(r"^[0-9]{1,18}$")
 REQUIRED = ("client_orderid", "order_desc", "amount", "currency", "email", "control")
 _CURRENCY = re.compile(r"^[A-Za-z]{3}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -97,3 +99,31 @@ def optional_url(params: Mapping[str, str], name: str) -> str | None:
     if not origins.allowed(raw):
         raise validation_error(f"Invalid {name}: not on an allowed origin ({origins.SETTING})")
     return raw
+
+
+def order_ids(params: Mapping[str, str], *, orderid_required: bool) -> tuple[str, str]:
+    """Read client_orderid and orderid (the gateway's integer id)."""
+    client_orderid, orderid = params.get("client_orderid", ""), params.get("orderid", "")
+    if not client_orderid:
+        raise validation_error("Missing required field: client_orderid")
+    if orderid_required and not orderid:
+        raise validation_error("Missing required field: orderid")
+    if orderid and not _ORDER_ID.match(orderid):
+        raise validation_error("Invalid orderid")
+    return client_orderid, orderid
+
+
+def optional_amount(params: Mapping[str, str]) -> tuple[int | None, str | None]:
+    """Read an optional partial amount; currency is then mandatory."""
+    raw = params.get("amount", "")
+    if not raw:
+        return None, None
+    amount = parse_amount(raw)
+    if amount is None:
+        raise validation_error("Invalid amount: a positive number with at most 2 decimals")
+    currency = params.get("currency", "")
+    if not currency:
+        raise validation_error("Missing required field: currency (mandatory with amount)")
+    if not _CURRENCY.match(currency):
+        raise validation_error("Invalid currency: three letters, e.g. RUB")
+    return amount, currency

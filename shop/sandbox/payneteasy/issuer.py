@@ -1,4 +1,5 @@
-"""The public sandbox rule: any Luhn-valid number, the CVV decides what the issuer does."""
+"""The simulated acquirer and issuer: any Luhn-valid number, the CVV decides what happens (the
+public sandbox's rule); the 3-D Secure password."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from enum import StrEnum
 THREE_DS_PASSWORD = "hint"  # noqa: S105 - the public sandbox 3-D Secure password
 
 
-class Outcome(StrEnum):
+class PaynetOutcome(StrEnum):
     """What the simulated acquirer does with a card attempt."""
 
     APPROVE = "approve"
@@ -18,10 +19,10 @@ class Outcome(StrEnum):
 
 
 @dataclass(frozen=True)
-class Decision:
+class PaynetDecision:
     """An acquirer answer with the error the payer and the merchant see."""
 
-    outcome: Outcome
+    outcome: PaynetOutcome
     error_message: str = ""
     error_code: str = ""
 
@@ -31,46 +32,54 @@ class CvvRule:
     """One row of the CVV table shown on the hosted form."""
 
     cvvs: tuple[str, ...]
-    decision: Decision
+    decision: PaynetDecision
     behaviour: str
 
 
-APPROVED = Decision(Outcome.APPROVE)
-DECLINED = Decision(Outcome.DECLINE, "Declined", "100")
-THREE_DS_FAILED = Decision(Outcome.DECLINE, "3-D Secure authentication failed", "105")
-CANCELLED = Decision(Outcome.DECLINE, "Cancelled by payer", "110")
+APPROVED = PaynetDecision(PaynetOutcome.APPROVE)
+DECLINED = PaynetDecision(PaynetOutcome.DECLINE, "Declined", "100")
+THREE_DS_FAILED = PaynetDecision(PaynetOutcome.DECLINE, "3-D Secure authentication failed", "105")
+CANCELLED = PaynetDecision(PaynetOutcome.DECLINE, "Cancelled by payer", "110")
 
 CVV_RULES: tuple[CvvRule, ...] = (
     CvvRule(("123", "1234"), APPROVED, "Approved"),
-    CvvRule(("321",), Decision(Outcome.THREE_DS), "3-D Secure page: password hint approves"),
+    CvvRule(
+        ("321",), PaynetDecision(PaynetOutcome.THREE_DS), "3-D Secure page: password hint approves"
+    ),
     CvvRule(("111",), APPROVED, "Approved without 3-D Secure"),
-    CvvRule(("217",), Decision(Outcome.UNKNOWN), "Status unknown (acquirer network problem)"),
-    CvvRule(("101",), Decision(Outcome.DECLINE, "Expired card", "101"), "Declined: expired card"),
+    CvvRule(
+        ("217",), PaynetDecision(PaynetOutcome.UNKNOWN), "Status unknown (acquirer network problem)"
+    ),
+    CvvRule(
+        ("101",),
+        PaynetDecision(PaynetOutcome.DECLINE, "Expired card", "101"),
+        "Declined: expired card",
+    ),
     CvvRule(
         ("116",),
-        Decision(Outcome.DECLINE, "Insufficient funds", "116"),
+        PaynetDecision(PaynetOutcome.DECLINE, "Insufficient funds", "116"),
         "Declined: insufficient funds",
     ),
     CvvRule(
         ("119",),
-        Decision(Outcome.DECLINE, "Transaction not permitted to cardholder", "119"),
+        PaynetDecision(PaynetOutcome.DECLINE, "Transaction not permitted to cardholder", "119"),
         "Declined: transaction not permitted to cardholder",
     ),
     CvvRule(
         ("209",),
-        Decision(Outcome.DECLINE, "Pick-up, stolen card", "209"),
+        PaynetDecision(PaynetOutcome.DECLINE, "Pick-up, stolen card", "209"),
         "Declined: pick-up, stolen card",
     ),
 )
 _BY_CVV = {cvv: rule.decision for rule in CVV_RULES for cvv in rule.cvvs}
 
 
-def decide(cvv: str) -> Decision:
+def decide(cvv: str) -> PaynetDecision:
     """Pick the acquirer's answer from the CVV; any CVV not in the table is declined."""
     return _BY_CVV.get(cvv, DECLINED)
 
 
-def decide_three_ds(password: str) -> Decision:
+def decide_three_ds(password: str) -> PaynetDecision:
     """Answer the 3-D Secure page: only the published password passes."""
     return APPROVED if password.strip() == THREE_DS_PASSWORD else THREE_DS_FAILED
 

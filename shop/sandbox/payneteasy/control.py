@@ -1,4 +1,4 @@
-"""Sandbox-only control endpoints (not part of the PaynetEasy API), for tests and workshops.
+"""PaynetEasy sandbox control endpoints, for tests and workshops (not part of the real API), JSON:
 
 POST /paynet/sandbox/orders/<paynet_order_id>/callback
     Send the server callback of the order's latest result now, one attempt, in the background.
@@ -23,21 +23,16 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from shop.sandbox.common.control import answer
+from shop.sandbox.common.control import answer, order_not_found
 from shop.sandbox.common.db import db
-from shop.sandbox.payneteasy import callbacks, orders, transactions
-from shop.sandbox.payneteasy.models import CallbackAttempt
-from shop.sandbox.payneteasy.outcomes import APPROVED, DECLINED, Decision
+from shop.sandbox.payneteasy import callbacks, orders
+from shop.sandbox.payneteasy.issuer import APPROVED, DECLINED, PaynetDecision
+from shop.sandbox.payneteasy.models import PaynetCallbackAttempt
 
 bp = Blueprint("sandbox_payneteasy_control", __name__)
 
 ORDER = "/paynet/sandbox/orders/<int:paynet_order_id>"
-FINAL_CHOICES: dict[str, Decision] = {"approved": APPROVED, "declined": DECLINED}
-
-
-def _missing() -> Response:
-    """The 404 of every control endpoint."""
-    return answer({"error": "Order not found"}, 404)
+FINAL_CHOICES: dict[str, PaynetDecision] = {"approved": APPROVED, "declined": DECLINED}
 
 
 @bp.post(f"{ORDER}/callback")
@@ -45,7 +40,7 @@ def send_callback(paynet_order_id: int) -> Response:
     """Send the callback of the latest final result once, without waiting for it."""
     order = orders.find(paynet_order_id)
     if order is None:
-        return _missing()
+        return order_not_found()
     if not order.is_final:
         return answer({"error": f"Order is {order.status}: callbacks are for final results"}, 409)
     url = callbacks.send_now(order)
@@ -59,7 +54,7 @@ def finalize(paynet_order_id: int) -> Response:
     """Finish an order stuck in unknown as approved or declined."""
     order = orders.find(paynet_order_id)
     if order is None:
-        return _missing()
+        return order_not_found()
     decision = FINAL_CHOICES.get(request.form.get("status", "").strip())
     if decision is None:
         return answer({"error": "status must be approved or declined"}, 400)
@@ -69,12 +64,14 @@ def finalize(paynet_order_id: int) -> Response:
 
 
 @bp.get(f"{ORDER}/callbacks")
-def attempts(paynet_order_id: int) -> Response:
+def list_callbacks(paynet_order_id: int) -> Response:
     """List the callback delivery attempts of the order."""
     if orders.find(paynet_order_id) is None:
-        return _missing()
+        return order_not_found()
     query = (
-        db.select(CallbackAttempt).filter_by(paynet_id=paynet_order_id).order_by(CallbackAttempt.id)
+        db.select(PaynetCallbackAttempt)
+        .filter_by(paynet_id=paynet_order_id)
+        .order_by(PaynetCallbackAttempt.id)
     )
     rows = db.session.execute(query).scalars()
     return answer([_attempt_json(row) for row in rows], 200)
@@ -85,11 +82,11 @@ def totals(paynet_order_id: int) -> Response:
     """Sum the order's approved transactions and list them all."""
     order = orders.find(paynet_order_id)
     if order is None:
-        return _missing()
-    return answer(transactions.totals(order), 200)
+        return order_not_found()
+    return answer(orders.totals(order), 200)
 
 
-def _attempt_json(row: CallbackAttempt) -> dict[str, Any]:
+def _attempt_json(row: PaynetCallbackAttempt) -> dict[str, Any]:
     """One attempt as JSON."""
     return {
         "event": row.event,

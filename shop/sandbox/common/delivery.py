@@ -1,6 +1,6 @@
 """Deliver gateway callbacks on daemon threads: HTTP GET, retried until 200, each try recorded.
 
-Shared by the RBS and the PaynetEasy simulators; each gives a Job its own way to log a try.
+Shared by the RBS and the PaynetEasy simulators; each logs the tries in a table of its own.
 Never inside the request: the receiving shop may run in this very process on one thread.
 shutdown(app) stops every callback thread of the app, whichever gateway started it.
 """
@@ -11,10 +11,14 @@ import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
 from flask import Flask
+
+from shop.sandbox.common.clock import now_s
+from shop.sandbox.common.db import db
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +48,35 @@ class Job:
     params: Params
     delays: tuple[float, ...]
     record: Recorder
+
+
+@dataclass(frozen=True)
+class Tries:
+    """Logs the delivery tries of one callback as rows of the gateway's table of tries."""
+
+    table: type[Any]  # a model with trigger, attempt, url, http_status, error and at columns
+    callback: Mapping[str, Any]  # the columns that name the callback (its order, its event)
+    trigger: str  # auto | manual
+    url: str  # public: no query string
+
+    def record(self, number: int, status: int | None, error: str | None) -> None:
+        """Store one try, timed by the sandbox clock (runs in the app's context)."""
+        row = self.table(
+            **self.callback,
+            trigger=self.trigger,
+            attempt=number,
+            url=self.url,
+            http_status=status,
+            error=error,
+            at=now_s(),
+        )
+        db.session.add(row)
+        db.session.commit()
+
+
+def delays(app: Flask, setting: str) -> tuple[float, ...]:
+    """Read a gateway's delays setting; refuse a bad list."""
+    return parse_delays(app.config[setting], setting)
 
 
 def parse_delays(raw: object, setting: str) -> tuple[float, ...]:

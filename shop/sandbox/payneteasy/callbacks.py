@@ -10,13 +10,11 @@ SANDBOX_PAYNETEASY_CALLBACKS "manual" sends none, but for the control endpoint.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from flask import Flask, current_app
 
 from shop.sandbox.common import delivery
-from shop.sandbox.common.clock import now_s
-from shop.sandbox.common.db import db
 from shop.sandbox.faults import callbacks as callback_faults
 from shop.sandbox.payneteasy.amounts import major
 from shop.sandbox.payneteasy.models import PaynetCallbackAttempt, PaynetOrder, TxType
@@ -34,7 +32,7 @@ def init_app(app: Flask) -> None:
     mode = app.config[MODE_SETTING]
     if mode not in MODES:
         raise ValueError(f"{MODE_SETTING} must be auto or manual, not {mode!r}")
-    _delays(app)
+    delivery.delays(app, DELAYS_SETTING)
     delivery.state(app)
 
 
@@ -73,7 +71,7 @@ def notify(order: PaynetOrder) -> None:
     """Start delivering the callback of a final result, unless callbacks are sent by hand only."""
     if current_app.config[MODE_SETTING] == "manual":
         return
-    _start(order, "auto", _delays(current_app))
+    _start(order, "auto", delivery.delays(current_app, DELAYS_SETTING))
 
 
 def send_now(order: PaynetOrder) -> str | None:
@@ -88,11 +86,10 @@ def _start(order: PaynetOrder, trigger: str, delays: tuple[float, ...]) -> str |
     url = target_url(order)
     if url is None:
         return None
-    tries = Tries(
-        order.paynet_id, f"{order.last_type}/{order.status}", trigger, delivery.public_url(url)
-    )
+    callback = {"paynet_id": order.paynet_id, "event": f"{order.last_type}/{order.status}"}
+    tries = delivery.Tries(PaynetCallbackAttempt, callback, trigger, delivery.public_url(url))
     job = delivery.Job(
-        label=f"paynet order {order.paynet_id} {tries.event}",
+        label=f"paynet order {order.paynet_id} {callback['event']}",
         url=url,
         params=callback_params(order),
         delays=delays,
@@ -102,33 +99,3 @@ def _start(order: PaynetOrder, trigger: str, delays: tuple[float, ...]) -> str |
     callback_faults.schedule(app, lambda tries: delivery.start(app, replace(job, delays=tries)),
                              delays)  # fmt: skip
     return tries.url
-
-
-@dataclass(frozen=True)
-class Tries:
-    """Logs the delivery tries of one callback as PaynetCallbackAttempt rows."""
-
-    paynet_id: int
-    event: str  # e.g. "sale/approved"
-    trigger: str
-    url: str  # public: no query string
-
-    def record(self, number: int, status: int | None, error: str | None) -> None:
-        """Store one try, timed by the sandbox clock (runs in the app's context)."""
-        attempt = PaynetCallbackAttempt(
-            paynet_id=self.paynet_id,
-            event=self.event,
-            trigger=self.trigger,
-            attempt=number,
-            url=self.url,
-            http_status=status,
-            error=error,
-            at=now_s(),
-        )
-        db.session.add(attempt)
-        db.session.commit()
-
-
-def _delays(app: Flask) -> tuple[float, ...]:
-    """Read SANDBOX_PAYNETEASY_CALLBACK_DELAYS; refuse a bad list."""
-    return delivery.parse_delays(app.config[DELAYS_SETTING], DELAYS_SETTING)

@@ -13,7 +13,6 @@ control endpoint to send.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app
@@ -35,7 +34,7 @@ def init_app(app: Flask) -> None:
     mode = app.config[MODE_SETTING]
     if mode not in MODES:
         raise ValueError(f"{MODE_SETTING} must be auto or manual, not {mode!r}")
-    _delays(app)
+    delivery.delays(app, DELAYS_SETTING)
     url = str(app.config["SANDBOX_RBS_CALLBACK_URL"] or "")
     parts = urlsplit(url)
     if url and (parts.scheme not in ("http", "https") or not parts.netloc):
@@ -83,7 +82,8 @@ def notify(order: GatewayOrder, operation: str, success: bool, amount: int | Non
         return
     app: Flask = current_app._get_current_object()  # the thread outlives the request
     note_id = note.id
-    callback_faults.schedule(app, lambda tries: _start(app, note_id, "auto", tries), _delays(app))
+    delays = delivery.delays(app, DELAYS_SETTING)
+    callback_faults.schedule(app, lambda tries: _start(app, note_id, "auto", tries), delays)
 
 
 def send_now(note: RbsNotification) -> str:
@@ -97,7 +97,8 @@ def _start(app: Flask, note_id: int, trigger: str, delays: tuple[float, ...]) ->
     note = db.session.get(RbsNotification, note_id)
     if note is None:
         return
-    tries = Tries(note.id, note.md_order, note.operation, trigger, delivery.public_url(note.url))
+    callback = {"notification_id": note.id, "md_order": note.md_order, "operation": note.operation}
+    tries = delivery.Tries(RbsCallbackAttempt, callback, trigger, delivery.public_url(note.url))
     job = delivery.Job(
         label=f"rbs {note.md_order} {note.operation}",
         url=note.url,
@@ -106,35 +107,3 @@ def _start(app: Flask, note_id: int, trigger: str, delays: tuple[float, ...]) ->
         record=tries.record,
     )
     delivery.start(app, job)
-
-
-@dataclass(frozen=True)
-class Tries:
-    """Logs the delivery tries of one callback as RbsCallbackAttempt rows."""
-
-    notification_id: int
-    md_order: str
-    operation: str
-    trigger: str
-    url: str  # public: no query string
-
-    def record(self, number: int, status: int | None, error: str | None) -> None:
-        """Store one try, timed by the sandbox clock (runs in the app's context)."""
-        attempt = RbsCallbackAttempt(
-            notification_id=self.notification_id,
-            md_order=self.md_order,
-            operation=self.operation,
-            trigger=self.trigger,
-            attempt=number,
-            url=self.url,
-            http_status=status,
-            error=error,
-            at=now_s(),
-        )
-        db.session.add(attempt)
-        db.session.commit()
-
-
-def _delays(app: Flask) -> tuple[float, ...]:
-    """Read SANDBOX_RBS_CALLBACK_DELAYS; refuse a bad list."""
-    return delivery.parse_delays(app.config[DELAYS_SETTING], DELAYS_SETTING)

@@ -1,4 +1,14 @@
-"""An offline simulator of the RBS (BPC) eCommerce API v1 gateway: its own Flask app."""
+"""An offline simulator of both payment gateways the shop speaks to: a Flask app of its own
+(own config, tables and session cookie), mounted at /sandbox in demo mode or run alone on its
+own port (`make serve`, gunicorn_conf.py) as a remote gateway would be.
+
+rbs/         the RBS (BPC) eCommerce API v1: REST API, hosted payment page, 3-D Secure, callbacks
+payneteasy/  the PaynetEasy payment form API v2: API, hosted form, 3-D Secure, final redirect,
+             server callbacks (both families have the same module names for the same jobs)
+common/      what both share: db, clock, card form, callback delivery, control and error answers,
+             allowed origins, hardening; it imports neither family, and neither imports the other
+faults/      fault injection around both APIs and their callbacks, armed through a control API
+"""
 
 from __future__ import annotations
 

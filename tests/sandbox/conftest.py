@@ -1,31 +1,30 @@
-"""Fixtures for the RBS sandbox: a fresh app on a temporary SQLite file, a fake clock."""
+"""Fixtures of both gateways' tests: a fresh sandbox app on a temporary SQLite file, a fake
+clock, a loopback receiver for callbacks, and the sandbox run alone for tests over real sockets."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
+import sys
 import threading
 import time
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+import requests
 from flask import Flask, request
 from flask.testing import FlaskClient
 from werkzeug.serving import make_server
-from werkzeug.test import TestResponse
 
 from shop.sandbox import create_app
+from tests.support import SandboxServer, start_sandbox_server
 
-AUTH = {"userName": "redirect-shop-api", "password": "sandbox-demo-password"}
 FUTURE_EXPIRY = "12/39"
-DEMO_KEY = "sandbox-callback-key"  # SANDBOX_RBS_CALLBACK_KEY's default
 SHOP_ORIGIN = "https://shop.example"
 UNREACHABLE = "http://127.0.0.1:9"  # nothing listens there: callbacks to it fail
+PARALLEL = 10
 
 
 class FakeClock:
@@ -68,6 +67,7 @@ def app(request: pytest.FixtureRequest, db_path: Path, clock: FakeClock) -> Iter
             "SANDBOX_DATABASE_URL": f"sqlite:///{db_path}",
             "SANDBOX_CLOCK": clock,
             "SANDBOX_RBS_CALLBACK_DELAYS": "0,0.05,0.05",
+            "SANDBOX_PAYNETEASY_CALLBACK_DELAYS": "0,0.05,0.05",
             "SANDBOX_ALLOWED_ORIGINS": allowed_origins(request),
         }
     )
@@ -85,62 +85,10 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
-@pytest.fixture
-def rbs(client: FlaskClient) -> Callable[..., dict[str, Any]]:
-    """Call an API method with the demo credentials; return the JSON body (HTTP 200 asserted)."""
-
-    def call(method: str, **params: str) -> dict[str, Any]:
-        response = client.post(f"/payment/rest/{method}.do", data={**AUTH, **params})
-        assert response.status_code == 200
-        assert response.content_type == "application/json;charset=UTF-8"
-        return response.get_json()
-
-    return call
-
-
-@pytest.fixture
-def register(rbs: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
-    """Register an order with sensible defaults; keyword arguments override them."""
-
-    def make(method: str = "register", **params: str) -> dict[str, Any]:
-        body = {
-            "orderNumber": uuid.uuid4().hex,
-            "amount": "12345",
-            "returnUrl": "https://shop.example/return?token=abc",
-            "failUrl": "https://shop.example/fail",
-            "description": "Two mugs",
-            **params,
-        }
-        answer = rbs(method, **body)
-        assert "orderId" in answer, answer
-        return answer
-
-    return make
-
-
-def _path(form_url: str) -> str:
-    """Turn an absolute formUrl into a path the test client can request."""
-    parts = urlsplit(form_url)
-    return f"{parts.path}?{parts.query}"
-
-
-@pytest.fixture
-def open_page(client: FlaskClient) -> Callable[[str], TestResponse]:
-    """GET the hosted page behind a formUrl."""
-    return lambda form_url: client.get(_path(form_url))
-
-
-@pytest.fixture
-def pay(client: FlaskClient) -> Callable[..., TestResponse]:
-    """Submit the card form of the hosted page behind a formUrl."""
-
-    def submit(
-        form_url: str, pan: str, cvc: str = "123", expiry: str = FUTURE_EXPIRY
-    ) -> TestResponse:
-        form = {"pan": pan, "expiry": expiry, "cvc": cvc, "cardholder": "Test Payer"}
-        return client.post(_path(form_url), data=form)
-
-    return submit
+def path_of(url: str) -> str:
+    """Turn an absolute sandbox URL into what the test client requests."""
+    parts = urlsplit(url)
+    return f"{parts.path}?{parts.query}" if parts.query else parts.path
 
 
 @dataclass
@@ -187,37 +135,6 @@ def receiver() -> Iterator[Receiver]:
     thread.join(5)
 
 
-def signed_by(hit: dict[str, str], key: str) -> bool:
-    """The test's own check of rbs.md 5.1 (independent of the code under test)."""
-    params = {k: v for k, v in hit.items() if k not in {"_query", "shop_token", "checksum"}}
-    text = "".join(f"{name};{params[name]};" for name in sorted(params))
-    digest = hmac.new(key.encode(), text.encode(), hashlib.sha256).hexdigest().upper()
-    return hmac.compare_digest(digest, hit.get("checksum", ""))
-
-
-def events(hits: list[dict[str, str]]) -> list[tuple[str, str]]:
-    assert all(signed_by(hit, DEMO_KEY) for hit in hits)
-    return [(hit["operation"], hit["status"]) for hit in hits]
-
-
-def callbacks_of(client, md_order: str) -> list[dict[str, Any]]:
-    answer = client.get(f"/payment/sandbox/orders/{md_order}/callbacks")
-    assert answer.status_code == 200
-    return answer.get_json()
-
-
-def wait_tries(client, md_order: str, count: int) -> list[dict[str, Any]]:
-    """Poll the log until count tries of all callbacks are recorded (bounded)."""
-    deadline = time.monotonic() + 5
-    tries: list[dict[str, Any]] = []
-    while time.monotonic() < deadline:
-        tries = [t for note in callbacks_of(client, md_order) for t in note["attempts"]]
-        if len(tries) >= count:
-            break
-        time.sleep(0.02)
-    return tries
-
-
 def deliveries_done(app: Flask, timeout: float = 5.0) -> None:
     """Wait until every callback delivery the app started has made its last try: after this
     positive signal nothing more can arrive, so an absence may be asserted."""
@@ -229,3 +146,27 @@ def deliveries_done(app: Flask, timeout: float = 5.0) -> None:
     for thread in threads:
         thread.join(timeout)
     assert not any(thread.is_alive() for thread in threads), "a delivery is still running"
+
+
+@pytest.fixture
+def server(tmp_path) -> Iterator[SandboxServer]:
+    """The sandbox alone; its threads share this process, switched often so that requests
+    interleave between reading an order and writing it, as separate workers would."""
+    server = start_sandbox_server(tmp_path, SANDBOX_ALLOWED_ORIGINS=SHOP_ORIGIN)
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    yield server
+    sys.setswitchinterval(interval)
+    server.stop()
+
+
+def all_at_once(url: str, data: dict[str, str]) -> list[requests.Response]:
+    """POST the same request PARALLEL times, released together."""
+    start = threading.Barrier(PARALLEL)
+
+    def send(_: int) -> requests.Response:
+        start.wait()
+        return requests.post(url, data=data, timeout=10)
+
+    with ThreadPoolExecutor(PARALLEL) as pool:
+        return list(pool.map(send, range(PARALLEL)))

@@ -1,31 +1,27 @@
-"""Fixtures for the PaynetEasy simulator: API calls with valid controls, the hosted form, and a
-real loopback HTTP receiver for server callbacks."""
+"""Fixtures of the PaynetEasy gateway's tests: API calls with valid controls, the hosted form,
+the status, capture and return bodies, and polling the callback log."""
 
 from __future__ import annotations
 
 import hashlib
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
-from urllib.parse import unquote_plus, urlsplit
+from urllib.parse import unquote_plus
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from shop.sandbox import create_app
-from tests.sandbox.conftest import allowed_origins
+from tests.sandbox.conftest import FUTURE_EXPIRY, path_of
 
 KEY = "5A1C7E3B-0D2F-4B8E-9C61-SANDBOX00001"
 LOGIN = "redirect-shop"
 ENDPOINT = "4242"
 GROUP = "4343"
 GOOD_PAN = "4444555566661111"
-FUTURE_EXPIRY = "12/39"
 SUCCESS = "https://shop.example/pay/success?token=abc"
 FAIL = "https://shop.example/pay/fail?token=abc"
 BACK = "https://shop.example/pay/back?token=abc"
@@ -44,32 +40,6 @@ def parse_body(text: str) -> list[tuple[str, str]]:
         key, _, value = line[:-1].partition("=")
         pairs.append((key, unquote_plus(value)))
     return pairs
-
-
-def path_of(url: str) -> str:
-    """Turn an absolute sandbox URL into what the test client requests."""
-    parts = urlsplit(url)
-    return f"{parts.path}?{parts.query}" if parts.query else parts.path
-
-
-@pytest.fixture
-def app(request: pytest.FixtureRequest, db_path: Path, clock: Any) -> Iterator[Flask]:
-    app = create_app(
-        {
-            "TESTING": True,
-            "SANDBOX_DATABASE_URL": f"sqlite:///{db_path}",
-            "SANDBOX_CLOCK": clock,
-            "SANDBOX_PAYNETEASY_CALLBACK_DELAYS": "0,0.05,0.05",
-            "SANDBOX_ALLOWED_ORIGINS": allowed_origins(request),
-        }
-    )
-    yield app
-    from shop.sandbox.common import delivery
-    from shop.sandbox.common.db import db
-
-    delivery.shutdown(app)
-    with app.app_context():
-        db.engine.dispose()
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from tests.sandbox.conftest import callbacks_of, deliveries_done, events
+from tests.sandbox.conftest import deliveries_done
+from tests.sandbox.rbs.conftest import callbacks_of, events
 
 CHALLENGE_CARD = "5555555555555599"
 

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.sandbox.conftest import AUTH
 from tests.sandbox.payneteasy.conftest import ENDPOINT, parse_body
+from tests.sandbox.rbs.conftest import AUTH
 
 TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
 # Names the handlers read, so that examples get past the first check now and then.

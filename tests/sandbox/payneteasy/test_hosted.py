@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.sandbox.payneteasy.conftest import BACK, FAIL, KEY, SUCCESS, form_params, path_of, sha1
+from tests.sandbox.conftest import path_of
+from tests.sandbox.payneteasy.conftest import BACK, FAIL, KEY, SUCCESS, form_params, sha1
 
 STATIC = Path(__file__).resolve().parents[3] / "shop" / "sandbox" / "static"
 

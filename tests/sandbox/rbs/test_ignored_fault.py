@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.sandbox.conftest import AUTH, UNREACHABLE, callbacks_of
+from tests.sandbox.conftest import UNREACHABLE
+from tests.sandbox.rbs.conftest import AUTH, callbacks_of
 
 CARD = "4111111111111111"
 ACCEPTED = b'{"errorCode":"0","errorMessage":"Success"}'

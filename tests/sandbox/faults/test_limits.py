@@ -1,5 +1,5 @@
 """Fault limits: ms and times are capped (the cap on faults asleep at once is proven over real
-sockets in tests/test_sandbox_hardening.py)."""
+sockets in tests/sandbox/common/test_hardening.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.sandbox.conftest import AUTH
 from tests.sandbox.payneteasy.conftest import ENDPOINT, parse_body
+from tests.sandbox.rbs.conftest import AUTH
 
 FAULTS = "/sandbox-control/faults"
 STATUS = "/payment/rest/getOrderStatusExtended.do"

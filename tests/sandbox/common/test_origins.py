@@ -10,8 +10,8 @@ from shop.sandbox import create_app, load_config
 from shop.sandbox.common import delivery
 from shop.sandbox.common.db import db
 from shop.sandbox.common.origins import origin_of
-from tests.sandbox.conftest import AUTH
 from tests.sandbox.payneteasy.conftest import ENDPOINT, form_params, parse_body
+from tests.sandbox.rbs.conftest import AUTH
 
 RBS_VALID = {"orderNumber": "A-1", "amount": "100", "returnUrl": "https://shop.example/return"}
 RBS_FIELDS = [("returnUrl", "return"), ("failUrl", "fail"), ("dynamicCallbackUrl", "callback")]

@@ -11,14 +11,8 @@ import pytest
 from shop.sandbox import create_app
 from shop.sandbox.common import delivery
 from shop.sandbox.common.db import db
-from tests.sandbox.conftest import (
-    DEMO_KEY,
-    callbacks_of,
-    deliveries_done,
-    events,
-    signed_by,
-    wait_tries,
-)
+from tests.sandbox.conftest import deliveries_done
+from tests.sandbox.rbs.conftest import DEMO_KEY, callbacks_of, events, signed_by, wait_tries
 
 CARD, DECLINED_CARD, CHALLENGE_CARD = "4111111111111111", "5168494895055780", "5555555555555599"
 PARAM_NAMES = {"mdOrder", "orderNumber", "operation", "status", "amount", "checksum"}

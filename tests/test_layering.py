@@ -46,6 +46,79 @@ def test_sandbox_imports_nothing_of_the_shop(path):
             assert _starts(name, ("shop.sandbox",)), f"{path.name} imports {name}"
 
 
+SANDBOX_FAMILIES = ("rbs", "payneteasy")
+
+
+def module_name(path: Path) -> str:
+    """shop/sandbox/rbs/api.py -> shop.sandbox.rbs.api (a package's __init__ is the package)."""
+    parts = list(path.relative_to(SHOP.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def resolved_imports(path: Path, package: str | None = None) -> set[str]:
+    """Absolute names of every module path may import: relative imports resolved against its
+    package, and `from package import name` counted as package.name too (name may be a module)."""
+    if package is None:
+        own = module_name(path)
+        package = own if path.name == "__init__.py" else own.rpartition(".")[0]
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package.split(".")[: len(package.split(".")) - node.level + 1]
+            module = ".".join([*base, node.module or ""] if node.level else [node.module or ""])
+            module = module.rstrip(".")
+            names.add(module)
+            names.update(f"{module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def _family_modules() -> list[tuple[str, Path]]:
+    return [(family, path) for family in SANDBOX_FAMILIES for path in modules(f"sandbox/{family}")]
+
+
+@pytest.mark.parametrize(("family", "path"), _family_modules(), ids=str)
+def test_sandbox_gateway_families_never_import_each_other(family, path):
+    others = tuple(f"shop.sandbox.{other}" for other in SANDBOX_FAMILIES if other != family)
+    for name in resolved_imports(path):
+        assert not _starts(name, others), f"{path} imports {name}"
+
+
+@pytest.mark.parametrize("path", modules("sandbox/common"), ids=str)
+def test_sandbox_common_imports_neither_family(path):
+    families = tuple(f"shop.sandbox.{family}" for family in SANDBOX_FAMILIES)
+    for name in resolved_imports(path):
+        assert not _starts(name, families), f"{path} imports {name}"
+
+
+def test_sandbox_families_have_the_same_modules_for_the_same_jobs():
+    names = {
+        family: sorted(p.stem for p in (SHOP / "sandbox" / family).glob("*.py"))
+        for family in SANDBOX_FAMILIES
+    }
+    assert names["rbs"] == names["payneteasy"]
+    assert len(names["rbs"]) >= 10
+    assert len(modules("sandbox/common")) >= 5
+
+
+@pytest.mark.parametrize(
+    ("source", "found"),
+    [
+        ("from shop.sandbox.payneteasy import wire", "shop.sandbox.payneteasy"),
+        ("from shop.sandbox import payneteasy", "shop.sandbox.payneteasy"),
+        ("import shop.sandbox.payneteasy.orders as orders", "shop.sandbox.payneteasy.orders"),
+        ("from ..payneteasy import orders", "shop.sandbox.payneteasy"),
+        ("from .. import payneteasy", "shop.sandbox.payneteasy"),
+        ("from ...sandbox.payneteasy.wire import Fields", "shop.sandbox.payneteasy.wire"),
+    ],
+)
+def test_the_family_check_sees_every_form_of_import(tmp_path, source, found):
+    sample = tmp_path / "sample.py"
+    sample.write_text(source + "\n")
+    assert found in resolved_imports(sample, package="shop.sandbox.rbs")
+
+
 @pytest.mark.parametrize("path", sorted(SHOP.glob("*/views.py")), ids=str)
 def test_views_never_call_a_gateway_client(path):
     for name in imports_of(path):

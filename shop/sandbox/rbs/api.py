@@ -1,4 +1,4 @@
-"""The REST methods at /payment/rest/<method>.do: auth, dispatch, gateway bodies."""
+"""The REST methods at /payment/rest/<method>.do: authentication, then dispatch to a handler."""
 
 from __future__ import annotations
 

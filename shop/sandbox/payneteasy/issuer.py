@@ -37,39 +37,28 @@ class CvvRule:
 
 
 APPROVED = PaynetDecision(PaynetOutcome.APPROVE)
+THREE_DS = PaynetDecision(PaynetOutcome.THREE_DS)
+UNKNOWN = PaynetDecision(PaynetOutcome.UNKNOWN)
 DECLINED = PaynetDecision(PaynetOutcome.DECLINE, "Declined", "100")
 THREE_DS_FAILED = PaynetDecision(PaynetOutcome.DECLINE, "3-D Secure authentication failed", "105")
 CANCELLED = PaynetDecision(PaynetOutcome.DECLINE, "Cancelled by payer", "110")
 
+
+def _declined_by(cvv: str, message: str) -> CvvRule:
+    """A CVV the issuer declines with the error code of the same digits."""
+    decision = PaynetDecision(PaynetOutcome.DECLINE, message, cvv)
+    return CvvRule((cvv,), decision, f"Declined: {message[0].lower()}{message[1:]}")
+
+
 CVV_RULES: tuple[CvvRule, ...] = (
     CvvRule(("123", "1234"), APPROVED, "Approved"),
-    CvvRule(
-        ("321",), PaynetDecision(PaynetOutcome.THREE_DS), "3-D Secure page: password hint approves"
-    ),
+    CvvRule(("321",), THREE_DS, "3-D Secure page: password hint approves"),
     CvvRule(("111",), APPROVED, "Approved without 3-D Secure"),
-    CvvRule(
-        ("217",), PaynetDecision(PaynetOutcome.UNKNOWN), "Status unknown (acquirer network problem)"
-    ),
-    CvvRule(
-        ("101",),
-        PaynetDecision(PaynetOutcome.DECLINE, "Expired card", "101"),
-        "Declined: expired card",
-    ),
-    CvvRule(
-        ("116",),
-        PaynetDecision(PaynetOutcome.DECLINE, "Insufficient funds", "116"),
-        "Declined: insufficient funds",
-    ),
-    CvvRule(
-        ("119",),
-        PaynetDecision(PaynetOutcome.DECLINE, "Transaction not permitted to cardholder", "119"),
-        "Declined: transaction not permitted to cardholder",
-    ),
-    CvvRule(
-        ("209",),
-        PaynetDecision(PaynetOutcome.DECLINE, "Pick-up, stolen card", "209"),
-        "Declined: pick-up, stolen card",
-    ),
+    CvvRule(("217",), UNKNOWN, "Status unknown (acquirer network problem)"),
+    _declined_by("101", "Expired card"),
+    _declined_by("116", "Insufficient funds"),
+    _declined_by("119", "Transaction not permitted to cardholder"),
+    _declined_by("209", "Pick-up, stolen card"),
 )
 _BY_CVV = {cvv: rule.decision for rule in CVV_RULES for cvv in rule.cvvs}
 

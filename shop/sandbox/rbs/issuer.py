@@ -43,6 +43,7 @@ class TestCard:
 
 
 APPROVED = RbsDecision(RbsOutcome.APPROVE)
+CHALLENGE = RbsDecision(RbsOutcome.CHALLENGE)
 THREE_DS_DECLINED = RbsDecision(
     RbsOutcome.DECLINE, -2006, "Issuer declined 3-D Secure authentication"
 )
@@ -51,9 +52,7 @@ INVALID_CARD_NUMBER = RbsDecision(RbsOutcome.DECLINE, 111, "Invalid card number"
 
 TEST_CARDS: tuple[TestCard, ...] = (
     TestCard("4111111111111111", APPROVED, "Approved"),
-    TestCard(
-        "5555555555555599", RbsDecision(RbsOutcome.CHALLENGE), "3-D Secure challenge (code 123456)"
-    ),
+    TestCard("5555555555555599", CHALLENGE, "3-D Secure challenge (code 123456)"),
     TestCard("4444555511113333", APPROVED, "Approved without 3-D Secure"),
     TestCard("5168494895055780", THREE_DS_DECLINED, "Declined: 3-D Secure failed"),
     TestCard(

@@ -28,9 +28,9 @@ def register(app: Flask) -> None:
 
         Exits 1 when the gateway answered none of the payments asked about, for cron to tell.
         """
-        from shop.payments.reconcile import sync as run_sync
+        from shop import payments
 
-        report = run_sync()
+        report = payments.sync()
         click.echo(report.summary())
         if report.gateway_down:
             click.echo("payments sync: the gateway answered none of them", err=True)

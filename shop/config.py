@@ -6,6 +6,8 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from shop.payments.gateways import PROVIDERS
+
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 
 # Demo credentials of the embedded sandbox: public on purpose, useless anywhere else.
@@ -15,6 +17,28 @@ SANDBOX_DEMO_ENDPOINT_ID = "4242"
 SANDBOX_DEMO_LOGIN = "redirect-shop"
 SANDBOX_DEMO_CONTROL_KEY = "5A1C7E3B-0D2F-4B8E-9C61-SANDBOX00001"
 SANDBOX_DEMO_CALLBACK_KEY = "sandbox-callback-key"
+# What the embedded sandbox's demo merchant is, as each provider's settings' defaults:
+# harmless in live mode, where config-check flags any that is still in force.
+SANDBOX_DEMO_SETTINGS: dict[str, object] = {
+    "RBS_USERNAME": SANDBOX_DEMO_USERNAME,
+    "RBS_PASSWORD": SANDBOX_DEMO_PASSWORD,
+    "PAYNETEASY_ENDPOINT_ID": SANDBOX_DEMO_ENDPOINT_ID,
+    "PAYNETEASY_LOGIN": SANDBOX_DEMO_LOGIN,
+    "PAYNETEASY_CONTROL_KEY": SANDBOX_DEMO_CONTROL_KEY,
+}
+# Filled in only in demo mode, where left empty: the sandbox signs its callbacks with it,
+# and a real gateway must never be trusted on a public key.
+SANDBOX_DEMO_ONLY: dict[str, object] = {"RBS_CALLBACK_KEY": SANDBOX_DEMO_CALLBACK_KEY}
+
+
+def provider_defaults() -> dict[str, object]:
+    """Every provider's keys (<PREFIX>API_URL and its settings) with their defaults."""
+    found: dict[str, object] = {}
+    for provider in PROVIDERS.values():
+        found[f"{provider.prefix}API_URL"] = ""
+        found.update({provider.prefix + name: v for name, v in provider.settings.items()})
+    return {**found, **SANDBOX_DEMO_SETTINGS}
+
 
 DEFAULTS: dict[str, object] = {
     "SECRET_KEY": "",
@@ -23,32 +47,20 @@ DEFAULTS: dict[str, object] = {
     "SHOP_CURRENCY": "RUB",
     "SHOP_LANGUAGE": "en",
     "PAYMENT_PROVIDERS": "rbs",
-    "RBS_API_URL": "",
-    "RBS_USERNAME": SANDBOX_DEMO_USERNAME,
-    "RBS_PASSWORD": SANDBOX_DEMO_PASSWORD,
-    "RBS_CALLBACK_KEY": "",
-    "RBS_TWO_STAGE": False,
-    "RBS_SESSION_TIMEOUT_SECS": 1200,
-    "PAYNETEASY_API_URL": "",
-    "PAYNETEASY_ENDPOINT_ID": SANDBOX_DEMO_ENDPOINT_ID,
-    "PAYNETEASY_ENDPOINT_GROUP_ID": "",
-    "PAYNETEASY_LOGIN": SANDBOX_DEMO_LOGIN,
-    "PAYNETEASY_CONTROL_KEY": SANDBOX_DEMO_CONTROL_KEY,
-    "PAYNETEASY_TWO_STAGE": False,
-    "PAYNETEASY_CALLBACKS": True,
-    "PAYNETEASY_PAYMENT_PAGE_ORIGINS": "",
+    **provider_defaults(),
+    # How long the gateway's payment page stays payable (RBS sessionTimeoutSecs).
+    "PAYMENT_PAGE_LIFETIME_SECS": 1200,
     "GATEWAY_TIMEOUT": 10.0,
     "GATEWAY_CONNECT_TIMEOUT": 3.05,
     # The bulkhead: gateway calls at once per process, and how long a call waits for a slot.
     "GATEWAY_CONCURRENCY": 8,
     "GATEWAY_QUEUE_SECS": 2.0,
     "PAYMENT_UNKNOWN_AFTER_SECS": None,
-    "PAYMENT_ABANDON_AFTER_SECS": 86400,
+    "PAYMENT_ABANDON_AFTER_SECS": 86400.0,
     "SYNC_BATCH": 200,
     "SYNC_TIME_BUDGET_SECS": 50.0,
     "SYNC_INTERVAL_SECS": 50.0,
     "STATUS_REFRESH_MIN_SECS": 2.0,
-    "RBS_PAYMENT_PAGE_ORIGINS": "",
     # "auto": mounted exactly in demo mode. 1 beside a real gateway URL refuses to start.
     "SANDBOX_MOUNT": "auto",
     # The demo's sandbox run alone (`make serve`: http://127.0.0.1:5001): reached by URL only.
@@ -62,23 +74,8 @@ DEFAULTS: dict[str, object] = {
 # The staff password of the offline demo, accepted only while every gateway is the sandbox.
 DEMO_ADMIN_PASSWORD = "demo-admin"  # noqa: S105
 
-_BOOLEAN_KEYS = frozenset({"RBS_TWO_STAGE", "PAYNETEASY_TWO_STAGE", "PAYNETEASY_CALLBACKS"})
-_FLOAT_KEYS = frozenset(
-    {
-        "GATEWAY_TIMEOUT",
-        "GATEWAY_CONNECT_TIMEOUT",
-        "GATEWAY_QUEUE_SECS",
-        "PAYMENT_UNKNOWN_AFTER_SECS",
-        "PAYMENT_ABANDON_AFTER_SECS",
-        "SYNC_TIME_BUDGET_SECS",
-        "SYNC_INTERVAL_SECS",
-        "STATUS_REFRESH_MIN_SECS",
-        "ADMIN_IDLE_MINUTES",
-    }
-)
-_INT_KEYS = frozenset(
-    {"RBS_SESSION_TIMEOUT_SECS", "ADMIN_SIGNIN_LIMIT", "SYNC_BATCH", "GATEWAY_CONCURRENCY"}
-)
+# Read as numbers of seconds though they have no default.
+_OPTIONAL_FLOAT_KEYS = frozenset({"PAYMENT_UNKNOWN_AFTER_SECS"})
 
 
 class ConfigError(SystemExit):
@@ -90,14 +87,15 @@ class ConfigError(SystemExit):
 
 def _coerce(key: str, raw: str) -> object:
     """Turn an environment string into the type the default has."""
+    default = DEFAULTS[key]
     if key == "SANDBOX_MOUNT":
         return _mount_setting(raw)
-    if key in _BOOLEAN_KEYS:
+    if isinstance(default, bool):
         return raw.strip().lower() in {"1", "true", "yes", "on"}
-    if key in _FLOAT_KEYS:
-        return float(raw)
-    if key in _INT_KEYS:
+    if isinstance(default, int):
         return int(raw)
+    if isinstance(default, float) or key in _OPTIONAL_FLOAT_KEYS:
+        return float(raw)
     return raw
 
 
@@ -106,8 +104,6 @@ def from_environment(environ: os._Environ[str] | dict[str, str] = os.environ) ->
     return {key: _coerce(key, environ[key]) for key in DEFAULTS if key in environ}
 
 
-# Where each gateway's API sits in the sandbox app (mounted, it is under /sandbox).
-_SANDBOX_PATHS = {"rbs": "/payment/rest/", "payneteasy": "/paynet/api/v2/"}
 MOUNT_PATH = "/sandbox"
 
 
@@ -125,7 +121,8 @@ def _mount_setting(raw: object) -> bool | str:
 
 def real_gateway_urls(config: Mapping[str, object]) -> list[str]:
     """The *_API_URL keys that point at a real gateway (any set one does)."""
-    return [f"{p.upper()}_API_URL" for p in _SANDBOX_PATHS if config.get(f"{p.upper()}_API_URL")]
+    keys = (f"{provider.prefix}API_URL" for provider in PROVIDERS.values())
+    return [key for key in keys if config.get(key)]
 
 
 def is_demo(config: Mapping[str, object]) -> bool:
@@ -168,7 +165,8 @@ def sandbox_base(config: Mapping[str, object]) -> str:
 
 def api_url(config: Mapping[str, object], provider: str) -> str:
     """Point at the sandbox unless a real gateway URL is configured."""
-    explicit = str(config.get(f"{provider.upper()}_API_URL") or "")
+    described = PROVIDERS[provider]
+    explicit = str(config.get(f"{described.prefix}API_URL") or "")
     if explicit:
         return explicit.rstrip("/") + "/"
-    return sandbox_base(config) + _SANDBOX_PATHS[provider]
+    return sandbox_base(config) + described.sandbox_path

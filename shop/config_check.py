@@ -12,24 +12,16 @@ from urllib.parse import urlsplit
 from sqlalchemy.engine import make_url
 
 from shop import config as shop_config
+from shop.payments.gateways import PROVIDERS
 
-SECRETS = frozenset(
-    {
-        "SECRET_KEY",
-        "RBS_PASSWORD",
-        "RBS_CALLBACK_KEY",
-        "PAYNETEASY_CONTROL_KEY",
-        "ADMIN_PASSWORD_HASH",
-    }
-)
+
+def secret_keys() -> frozenset[str]:
+    """Never printed: the shop's own secrets and each provider's."""
+    owned = {p.prefix + name for p in PROVIDERS.values() for name in p.secrets}
+    return frozenset({"SECRET_KEY", "ADMIN_PASSWORD_HASH", *owned})
+
+
 HIDDEN = "********"
-_DEMO_VALUES = {
-    "RBS_USERNAME": shop_config.SANDBOX_DEMO_USERNAME,
-    "RBS_PASSWORD": shop_config.SANDBOX_DEMO_PASSWORD,
-    "PAYNETEASY_ENDPOINT_ID": shop_config.SANDBOX_DEMO_ENDPOINT_ID,
-    "PAYNETEASY_LOGIN": shop_config.SANDBOX_DEMO_LOGIN,
-    "PAYNETEASY_CONTROL_KEY": shop_config.SANDBOX_DEMO_CONTROL_KEY,
-}
 
 
 # README's "Going live" checklist, point by point, in its order.
@@ -70,7 +62,7 @@ def verdict(config: Mapping[str, object]) -> str:
 
 def shown_value(key: str, value: object) -> str:
     """A value as config-check prints it: secrets masked, database passwords hidden."""
-    if key in SECRETS:
+    if key in secret_keys():
         return f"{HIDDEN} (set)" if value else "(empty)"
     if key == "DATABASE_URL":
         try:
@@ -82,7 +74,8 @@ def shown_value(key: str, value: object) -> str:
 
 def effective(config: Mapping[str, object]) -> list[tuple[str, str]]:
     """Every known key with the value in force."""
-    return [(key, shown_value(key, config.get(key))) for key in shop_config.DEFAULTS]
+    known = {**shop_config.DEFAULTS, **shop_config.provider_defaults()}
+    return [(key, shown_value(key, config.get(key))) for key in known]
 
 
 def _providers(config: Mapping[str, object]) -> list[str]:
@@ -104,7 +97,7 @@ def live_findings(config: Mapping[str, object]) -> list[Finding]:
                                  "the sandbox, which live mode does not mount"))  # fmt: skip
         elif not _is_https(config[key]):
             found.append(Finding(GATEWAY_URLS, f"{key} is not https"))
-    for key, demo in _DEMO_VALUES.items():
+    for key, demo in shop_config.SANDBOX_DEMO_SETTINGS.items():
         if key.split("_")[0].lower() in _providers(config) and str(config.get(key)) == demo:
             found.append(Finding(CREDENTIALS, f"{key} is still the sandbox's demo value"))
     if "rbs" in _providers(config) and not config.get("RBS_CALLBACK_KEY"):

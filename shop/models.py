@@ -10,7 +10,13 @@ from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.extensions import db
-from shop.payments.states import HOLDING_STATES, MONEY_STATES, RETRYABLE_STATES, PaymentState
+from shop.payments.states import (
+    HOLDING_STATES,
+    MONEY_STATES,
+    RETRYABLE_STATES,
+    WAITING,
+    PaymentState,
+)
 
 
 def utcnow() -> datetime:
@@ -80,6 +86,11 @@ class Order(db.Model):
     def state(self) -> PaymentState:
         payment = self.decisive_payment
         return payment.state if payment else PaymentState.PENDING
+
+    @property
+    def waiting(self) -> bool:
+        """The gateway may still move it: the buyer's page keeps asking."""
+        return self.state in WAITING
 
     @property
     def can_retry(self) -> bool:

@@ -2,37 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-from babel.numbers import format_currency, get_currency_precision
+from babel.numbers import format_currency
 
-# ISO 4217 numeric codes the gateways expect, by alphabetic code.
-NUMERIC_CODES: dict[str, str] = {"RUB": "643", "EUR": "978", "USD": "840"}
-ALPHA_CODES: dict[str, str] = {numeric: alpha for alpha, numeric in NUMERIC_CODES.items()}
+# One currency type for the whole shop, defined with the gateway contract so that the
+# clients stay free of the shop (and of Babel).
+from shop.payments.gateways.base import Currency
 
-
-@dataclass(frozen=True)
-class Currency:
-    """One shop currency: the alpha code people read and the numeric code gateways read."""
-
-    alpha: str
-    numeric: str
-
-    @property
-    def exponent(self) -> int:
-        return get_currency_precision(self.alpha)
-
-    @classmethod
-    def from_code(cls, code: str) -> Currency:
-        """Accept either form ("RUB" or "643"), refusing what the shop cannot sell in."""
-        code = code.strip().upper()
-        if code in NUMERIC_CODES:
-            return cls(code, NUMERIC_CODES[code])
-        if code in ALPHA_CODES:
-            return cls(ALPHA_CODES[code], code)
-        raise ValueError(f"unsupported currency {code!r}; use one of {sorted(NUMERIC_CODES)}")
+__all__ = ["Currency", "format_money", "parse_major", "to_major"]
 
 
 def to_major(minor: int, currency: Currency) -> Decimal:

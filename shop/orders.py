@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -15,10 +14,6 @@ from shop.money import Currency
 
 # The staff's filter for orders with a double payment, a review case or an unexplained refund.
 NEEDS_ATTENTION = "needs_attention"
-
-
-class CheckoutError(ValueError):
-    """A checkout the shop refuses; str() is shown to the buyer."""
 
 
 def shop_currency() -> Currency:
@@ -52,12 +47,12 @@ def for_page(token: str, *, timeline: bool, operations: bool = False) -> Order:
 
 
 def create_order(cart: CartView, name: str, email: str, checkout_key: str) -> tuple[Order, bool]:
-    """Freeze the cart into an order; (order, False) when this checkout key already made one."""
+    """Freeze the cart into an order; (order, False) when this checkout key already made one.
+
+    The checkout view sends an empty cart back to the cart page before it comes here."""
     existing = find_by_checkout_key(checkout_key)
     if existing is not None:
         return existing, False
-    if not cart:
-        raise CheckoutError(_("Your cart is empty."))
     order = Order(
         checkout_key=checkout_key,
         name=name,

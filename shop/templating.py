@@ -9,7 +9,7 @@ from shop import static_files
 from shop.cart import service as cart
 from shop.money import Currency, format_money, to_major
 from shop.orders import shop_currency
-from shop.payments.events import STEPS, shown_to_buyer
+from shop.payments.timeline import STEPS, shown_to_buyer
 
 
 def money(minor: int, currency: str | None = None) -> str:

@@ -115,14 +115,15 @@ STATEMENTS = [
     ("payer", "/orders/{token}", 6),
     # 1 the staff account's session generation; 2 the order by token; 3 its attempts, to
     # find the decisive one. A paid payment may still be refunded at the bank, so the
-    # page asks the gateway (payments.service.refresh): 4 INSERT the exchange's event;
-    # 5 the payment row again (the commit expired it); 6 lock the payment, read its state;
-    # 7 UPDATE the ledger to the gateway's totals; 8 is an operation under way; 9 the
-    # refunds the totals may confirm; 10 the ledger columns the UPDATE expired; 11 the
-    # transition re-reads the state and has nothing to change. Then what the page shows,
-    # one query per table whatever the number of attempts: 12 the order, 13 its lines,
-    # 14 its attempts, 15 their events, 16 their operations.
-    ("staff", "/admin/orders/{token}", 16),
+    # page asks the gateway (payments.refresh): the transaction is closed before the call,
+    # so 4 the payment row again; 5 INSERT the exchange's event; 6 the payment row again
+    # (the commit after the call expired it); 7 lock the payment, read its state; 8 UPDATE
+    # the ledger to the gateway's totals; 9 is an operation under way; 10 the refunds the
+    # totals may confirm; 11 the ledger columns the UPDATE expired; 12 the transition
+    # re-reads the state and has nothing to change. Then what the page shows, one query
+    # per table whatever the number of attempts: 13 the order, 14 its lines, 15 its
+    # attempts, 16 their events, 17 their operations.
+    ("staff", "/admin/orders/{token}", 17),
     # 1 the staff account's session generation; 2 the orders; 3 their attempts; 4 their
     # operations (for "needs attention"): one query per table whatever the number of orders.
     ("staff", "/admin/", 4),

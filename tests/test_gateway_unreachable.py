@@ -10,7 +10,7 @@ from flask import Flask
 
 from shop.extensions import db
 from shop.models import Order
-from shop.payments.attempts import is_gateway_page
+from shop.payments.purchase import is_gateway_page
 from tests.support import (
     CARD_APPROVE,
     Buyer,

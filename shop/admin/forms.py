@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from shop.orders import NEEDS_ATTENTION
-from shop.payments.states import PaymentState
+from shop.payments import PaymentState
 
 
 class SignInForm(FlaskForm):

@@ -5,14 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from shop import orders
+from shop import orders, payments
 from shop.admin import auth
 from shop.admin.forms import AmountForm, OrderFilterForm, SignInForm
 from shop.cart.forms import EmptyForm
 from shop.models import Order
 from shop.money import Currency, parse_major
-from shop.payments import operations, service
-from shop.payments.errors import PaymentError
+from shop.payments import PaymentError
 from shop.templating import notice
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -57,17 +56,17 @@ def order_list():
 def order_detail(token: str):
     order = _order_or_404(token)
     payment = order.decisive_payment
-    if service.gateway_may_change(payment):
+    if payments.gateway_may_change(payment):
         # Staff see the gateway's view, e.g. after an operation whose answer was lost.
         try:
-            service.refresh(payment, step=operations.STEP)
+            payments.refresh(payment, staff=True)
         except PaymentError as exc:
             notice(str(exc), "warning")  # not flash(): that would rewrite the session cookie
     return render_template(
         "admin/order.html",
         order=orders.for_page(token, timeline=True, operations=True),
         payment=payment,
-        actions=operations.available_actions(payment),
+        actions=payments.available_actions(payment),
         amount_form=AmountForm(),
         form=EmptyForm(),
         audience="staff",
@@ -98,13 +97,13 @@ def _run(action: str, payment, typed: str) -> None:
     currency = Currency.from_code(payment.currency)
     amount = parse_major(typed, currency) if typed else None
     if action == "capture":
-        operations.capture(payment, amount)
+        payments.capture(payment, amount)
     elif action == "release":
-        operations.release(payment)
+        payments.release(payment)
     else:
         if amount is None:
             raise ValueError(_("Type the amount to refund."))
-        operations.refund(payment, amount)
+        payments.refund(payment, amount)
 
 
 def _attempt(order: Order, payment_token: str):

@@ -14,38 +14,33 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
-from shop import orders
+from shop import orders, payments
 from shop.cart import service as cart
 from shop.checkout import keys
 from shop.checkout.forms import CheckoutForm
 from shop.extensions import csrf
 from shop.models import Order, Payment
-from shop.payments import service
-from shop.payments.errors import (
+from shop.payments import (
     ForgedNotification,
     PaymentError,
+    PaymentState,
     PaymentUnavailable,
     ReturnMismatch,
     UnknownPayment,
 )
-from shop.payments.registry import PROVIDERS, enabled_providers
-from shop.payments.states import PaymentState
 from shop.templating import notice
 
 bp = Blueprint("checkout", __name__)
 
-PROVIDER_LABELS = {"rbs": _l("Bank card (RBS)"), "payneteasy": _l("Bank card (PaynetEasy)")}
-
 
 def _checkout_form() -> CheckoutForm:
     form = CheckoutForm()
-    providers = enabled_providers()
-    form.provider.choices = [SelectChoice(key, PROVIDER_LABELS.get(key, key)) for key in providers]
-    if len(providers) == 1 or not form.provider.data:
-        form.provider.data = providers[0]
+    choices = payments.checkout_choices()
+    form.provider.choices = [SelectChoice(key, label) for key, label in choices]
+    if len(choices) == 1 or not form.provider.data:
+        form.provider.data = choices[0][0]
     if not form.checkout_key.data:
         form.checkout_key.data = keys.issue(session)
     return form
@@ -80,7 +75,7 @@ def _to_payment_page(order: Order, provider: str | None):
     payment: Payment | None = order.latest_payment
     if provider is not None:
         try:
-            payment = service.start_payment(order, provider, request.remote_addr or "")
+            payment = payments.start(order, provider, request.remote_addr or "")
         except PaymentError as exc:
             flash(str(exc), "error")
             return redirect(url_for("checkout.order", token=order.token), 303)
@@ -98,24 +93,24 @@ def returned(token: str):
     via = "failUrl" if request.endpoint == "checkout.failed" else "returnUrl"
     via += " (cross-site POST)" if request.method == "POST" else ""
     try:
-        payment = service.handle_return(token, _params(), via)
+        payment = payments.handle_return(token, _params(), via)
     except UnknownPayment as exc:
         abort(404, str(exc))
     except ReturnMismatch as exc:
         abort(403, str(exc))
     except PaymentError as exc:
         flash(str(exc), "warning")
-        payment = service.payment_by_token(token)
+        payment = payments.payment_by_token(token)
     return redirect(url_for("checkout.order", token=payment.order.token), 303)
 
 
 @bp.route("/payments/<provider>/callback", methods=["GET", "POST"], endpoint="callback")
 @csrf.exempt
 def callback(provider: str):
-    if provider not in PROVIDERS:
+    if not payments.is_known_provider(provider):
         abort(404)
     try:
-        service.handle_callback(provider, _params())
+        payments.handle_callback(provider, _params())
     except ForgedNotification as exc:
         return str(exc) + "\n", 403, {"Content-Type": "text/plain; charset=utf-8"}
     except PaymentUnavailable:
@@ -133,7 +128,7 @@ def _params() -> dict[str, str]:
 def order(token: str):
     found = orders.find_by_token(token) or abort(404, _("We do not know this order."))
     try:
-        service.check_waiting(found)
+        payments.check_waiting(found)
     except PaymentError as exc:
         # Shown now, not flashed: a flash would rewrite the session cookie on every reload.
         notice(str(exc), "warning")
@@ -145,7 +140,7 @@ def order(token: str):
 def retry(token: str):
     found = orders.find_by_token(token) or abort(404, _("We do not know this order."))
     try:
-        payment = service.retry(found, request.remote_addr or "")
+        payment = payments.retry(found, request.remote_addr or "")
     except PaymentError as exc:
         flash(str(exc), "error")
         return redirect(url_for("checkout.order", token=token), 303)

@@ -20,12 +20,12 @@ from sqlalchemy import ColumnElement, or_, update
 from shop.extensions import db
 from shop.models import Payment, utcnow
 from shop.payments.errors import PaymentError
-from shop.payments.service import refresh
-from shop.payments.states import PaymentState
+from shop.payments.purchase import refresh
+from shop.payments.states import WAITING, PaymentState
+from shop.payments.timeline import Step
 from shop.payments.transitions import transition
 
 log = logging.getLogger(__name__)
-WAITING = (PaymentState.PENDING, PaymentState.AWAITING_PAYMENT)
 
 
 @dataclass
@@ -91,7 +91,9 @@ def claim_batch(size: int, interval: float) -> Claim:
     now = utcnow()
     due = (
         db.select(Payment.id)
-        .where(Payment.state.in_(WAITING), _not_asked_since(now - timedelta(seconds=interval)))
+        .where(
+            Payment.state.in_(list(WAITING)), _not_asked_since(now - timedelta(seconds=interval))
+        )
         .order_by(Payment.status_checked_at.asc().nulls_first(), Payment.id)
         .limit(size)
         .with_for_update(skip_locked=True, key_share=True)
@@ -120,7 +122,7 @@ def take(claim: Claim, payment_id: int) -> bool:
         .where(
             Payment.id == payment_id,
             Payment.status_checked_at == claim.stamp,
-            Payment.state.in_(WAITING),
+            Payment.state.in_(list(WAITING)),
         )
         .values(status_checked_at=utcnow())
         .execution_options(synchronize_session=False)
@@ -174,6 +176,6 @@ def _abandon(payment: Payment) -> bool:
     created = payment.created_at.replace(tzinfo=payment.created_at.tzinfo or UTC)
     if utcnow() - created < limit:
         return False
-    changed = transition(payment, PaymentState.EXPIRED, 10, "abandoned: no final answer")
+    changed = transition(payment, PaymentState.EXPIRED, Step.VERIFY, "abandoned: no final answer")
     db.session.commit()
     return changed

@@ -1,4 +1,4 @@
-"""Configuration -> gateway clients: the only place that knows which keys each provider reads."""
+"""Configuration -> gateway clients, through each gateway module's PROVIDER descriptor."""
 
 from __future__ import annotations
 
@@ -6,13 +6,11 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 
-from shop.config import SANDBOX_DEMO_CALLBACK_KEY, api_url
-from shop.payments.gateways.base import ExchangeObserver, Gateway
+from shop.config import SANDBOX_DEMO_ONLY, api_url
+from shop.payments.gateways import PROVIDERS
+from shop.payments.gateways.base import Gateway
 from shop.payments.gateways.bulkhead import Bulkhead
-from shop.payments.gateways.payneteasy import PaynetEasyClient
-from shop.payments.gateways.rbs import RbsClient
-
-PROVIDERS = ("rbs", "payneteasy")
+from shop.payments.gateways.transport import ExchangeObserver, Wiring
 
 
 def enabled_providers() -> list[str]:
@@ -25,32 +23,27 @@ def enabled_providers() -> list[str]:
     return keys
 
 
+def label_of(provider: str) -> str:
+    """What the buyer reads for a provider at checkout (before translation)."""
+    return PROVIDERS[provider].label
+
+
+def provider_settings(provider: str) -> dict[str, object]:
+    """The provider's own settings, by their names without its prefix (USERNAME, …)."""
+    described, config = PROVIDERS[provider], current_app.config
+    found: dict[str, object] = {}
+    for name, default in described.settings.items():
+        key = described.prefix + name
+        value = config.get(key, default)
+        if not value and config["DEMO_MODE"]:
+            value = SANDBOX_DEMO_ONLY.get(key, value)
+        found[name] = value
+    return found
+
+
 def provider_setting(provider: str, name: str) -> object:
-    """A per-provider key such as RBS_TWO_STAGE or PAYNETEASY_TWO_STAGE."""
-    return current_app.config.get(f"{provider.upper()}_{name}")
-
-
-def rbs_callback_key() -> str:
-    """The configured key; against the embedded sandbox only, its public demo key.
-
-    A real gateway never gets a default: without a configured key callbacks fail closed.
-    """
-    config = current_app.config
-    if config.get("RBS_CALLBACK_KEY"):
-        return str(config["RBS_CALLBACK_KEY"])
-    return SANDBOX_DEMO_CALLBACK_KEY if config["DEMO_MODE"] else ""
-
-
-def callbacks_enabled(provider: str) -> bool:
-    """Ask for server callbacks only when they can be verified (RBS needs its key)."""
-    if provider == "rbs":
-        return bool(rbs_callback_key())
-    return bool(current_app.config.get("PAYNETEASY_CALLBACKS", True))
-
-
-def _timeout() -> tuple[float, float]:
-    config = current_app.config
-    return (float(config["GATEWAY_CONNECT_TIMEOUT"]), float(config["GATEWAY_TIMEOUT"]))
+    """One of them, such as TWO_STAGE; None where the provider has no such setting."""
+    return provider_settings(provider).get(name)
 
 
 def bulkhead() -> Bulkhead:
@@ -66,28 +59,18 @@ def bulkhead() -> Bulkhead:
 def gateway_for(provider: str, observer: ExchangeObserver | None = None) -> Gateway:
     """A client for the provider, wired to the event log through observer."""
     config = current_app.config
-    if provider == "rbs":
-        return RbsClient(
-            api_url(config, "rbs"),
-            config["RBS_USERNAME"],
-            config["RBS_PASSWORD"],
-            timeout=_timeout(),
-            observer=observer,
-            callback_key=rbs_callback_key(),
-            bulkhead=bulkhead(),
-        )
-    if provider == "payneteasy":
-        return PaynetEasyClient(
-            api_url(config, "payneteasy"),
-            endpoint_id=str(config["PAYNETEASY_ENDPOINT_ID"]),
-            group_id=str(config.get("PAYNETEASY_ENDPOINT_GROUP_ID") or ""),
-            login=config["PAYNETEASY_LOGIN"],
-            control_key=config["PAYNETEASY_CONTROL_KEY"],
-            timeout=_timeout(),
-            observer=observer,
-            bulkhead=bulkhead(),
-        )
-    raise LookupError(f"unknown payment provider {provider!r}")
+    if provider not in PROVIDERS:
+        raise LookupError(f"unknown payment provider {provider!r}")
+    timeout = (float(config["GATEWAY_CONNECT_TIMEOUT"]), float(config["GATEWAY_TIMEOUT"]))
+    wiring = Wiring(timeout=timeout, observer=observer, bulkhead=bulkhead())
+    return PROVIDERS[provider].connect(
+        api_url(config, provider), provider_settings(provider), wiring
+    )
+
+
+def callbacks_enabled(provider: str) -> bool:
+    """Ask for server callbacks only when the client can verify them."""
+    return gateway_for(provider).wants_callbacks
 
 
 def origin_of(url: str) -> str:

@@ -29,6 +29,10 @@ MONEY_STATES = frozenset({S.AUTHORIZED, S.PAID, S.PARTIALLY_REFUNDED, S.REFUNDED
 # Money is held or taken and not all given back: two attempts like this are a double payment.
 HOLDING_STATES = frozenset({S.AUTHORIZED, S.PAID, S.PARTIALLY_REFUNDED})
 
+# The gateway may still move these without staff: the order page, the buyer's page refresh
+# and the reconciler keep asking.
+WAITING = frozenset({S.PENDING, S.AWAITING_PAYMENT})
+
 # The buyer may start a new attempt (new merchant order number) from these.
 RETRYABLE_STATES = frozenset({S.DECLINED, S.EXPIRED, S.REGISTRATION_FAILED})
 

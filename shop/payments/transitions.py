@@ -9,7 +9,7 @@ from sqlalchemy import update
 from shop.extensions import db
 from shop.models import Payment, utcnow
 from shop.money import Currency
-from shop.payments import bookkeeping, events
+from shop.payments import bookkeeping, timeline
 from shop.payments.gateways.base import GatewayStatus, Outcome
 from shop.payments.locks import lock_payment
 from shop.payments.states import PaymentState, next_state
@@ -113,7 +113,7 @@ def transition(payment: Payment, target: PaymentState, step: int, why: str) -> b
         if result.rowcount == 1:
             payment.state = new
             db.session.flush()
-            events.record_transition(payment, current, new, step, why)
+            timeline.record_transition(payment, current, new, step, why)
             log.info("payment=%s transition %s -> %s", payment.merchant_order_number, current, new)
             return True
     return False

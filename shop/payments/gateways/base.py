@@ -1,12 +1,42 @@
-"""The provider-neutral contract every gateway client fulfils, and the values it returns."""
+"""The contract every gateway client fulfils, and the values that cross it; nothing else.
+
+A client is built from a plain settings mapping by its module's PROVIDER, speaks HTTP
+through transport.py, and raises only errors.py's hierarchy. No Flask, no database here.
+"""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from shop.payments.gateways.transport import Wiring
+
+# The currencies a shop may sell in: ISO 4217 alphabetic code -> (numeric code, minor digits).
+CURRENCIES: dict[str, tuple[str, int]] = {"RUB": ("643", 2), "EUR": ("978", 2), "USD": ("840", 2)}
+_BY_NUMERIC = {numeric: alpha for alpha, (numeric, _) in CURRENCIES.items()}
+
+
+@dataclass(frozen=True)
+class Currency:
+    """One currency: the alphabetic code people and some gateways read, the numeric code
+    other gateways read, and how many minor units make a major one."""
+
+    alpha: str
+    numeric: str
+    exponent: int = 2
+
+    @classmethod
+    def from_code(cls, code: str) -> Currency:
+        """Accept either form ("RUB" or "643"), refusing what the shop cannot sell in."""
+        code = code.strip().upper()
+        alpha = code if code in CURRENCIES else _BY_NUMERIC.get(code)
+        if alpha is None:
+            raise ValueError(f"unsupported currency {code!r}; use one of {sorted(CURRENCIES)}")
+        numeric, exponent = CURRENCIES[alpha]
+        return cls(alpha, numeric, exponent)
 
 
 class Outcome(StrEnum):
@@ -31,23 +61,29 @@ class PaymentRef:
 
 
 @dataclass(frozen=True)
+class Payer:
+    """Who pays, as far as a gateway may be told (never any card data)."""
+
+    email: str
+    name: str = ""
+    ip: str = ""
+
+
+@dataclass(frozen=True)
 class RegisterRequest:
-    """Everything needed to register one payment attempt, in every gateway's terms."""
+    """One payment attempt to register, in no gateway's terms: each client maps it."""
 
     order_number: str
-    amount: int
-    currency: str
-    currency_alpha: str
+    amount: int  # minor units
+    currency: Currency
     return_url: str
     fail_url: str
     description: str
     language: str
-    email: str
-    session_timeout_secs: int
-    two_stage: bool = False
-    callback_url: str = ""
-    customer_name: str = ""
-    client_ip: str = ""
+    payer: Payer
+    page_lifetime_secs: int = 1200  # how long the gateway's payment page stays payable
+    two_stage: bool = False  # a hold to capture later, instead of a sale
+    callback_url: str = ""  # "" asks for no server callbacks
 
 
 @dataclass(frozen=True)
@@ -60,7 +96,7 @@ class Registration:
 
 @dataclass(frozen=True)
 class GatewayStatus:
-    """A normalized status report; raw keeps the gateway's own words for the event log."""
+    """What a status call says, normalized; the event log keeps the gateway's own words."""
 
     outcome: Outcome
     order_number: str
@@ -82,31 +118,24 @@ class GatewayStatus:
     # and whether the gateway refused that operation (the money then stayed where it was).
     operation_ref: str = ""
     operation_failed: bool = False
-    raw: Mapping[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
-class Exchange:
-    """One request/response with the gateway, secrets already masked, for the event log."""
+class Notice:
+    """A server callback as read by its client: which payment, and whether it is signed.
 
-    endpoint: str
-    request: Mapping[str, str]
-    response_text: str
-    http_status: int | None
-    duration_ms: int
-    error: str = ""
+    Only a hint that something changed: the shop asks the gateway's status all the same."""
 
-    def request_json(self) -> str:
-        return json.dumps(dict(self.request), ensure_ascii=False, sort_keys=True)
-
-
-ExchangeObserver = Callable[[Exchange], None]
+    ref: PaymentRef
+    genuine: bool
+    summary: str = ""  # what it claims, for the timeline (e.g. "status=approved")
 
 
 class Gateway(Protocol):
-    """What the payment service needs from any provider; nothing provider-specific leaks out."""
+    """What the payment use cases need from any provider; nothing provider-specific leaks out."""
 
     name: str
+    wants_callbacks: bool  # whether to ask for server callbacks: only when they can be verified
 
     def register(self, request: RegisterRequest) -> Registration:
         """Register one attempt; GatewayUnavailable means the outcome is unknown."""
@@ -117,11 +146,7 @@ class Gateway(Protocol):
         with operation_ref, of that one operation where the gateway can tell."""
         ...
 
-    def return_is_genuine(self, params: Mapping[str, str], ref: PaymentRef) -> bool:
-        """Whether what the buyer's browser brought back belongs to this payment."""
-        ...
-
-    def capture(self, ref: PaymentRef, amount: int, currency: str) -> str:
+    def capture(self, ref: PaymentRef, amount: int, currency: Currency) -> str:
         """Capture (part of) a hold; a partial capture releases the rest. Returns the
         gateway's reference of the operation ("" when it gives none), as do the next two."""
         ...
@@ -130,14 +155,36 @@ class Gateway(Protocol):
         """Release a hold (or void a payment the gateway still allows to void)."""
         ...
 
-    def refund(self, ref: PaymentRef, amount: int, currency: str) -> str:
+    def refund(self, ref: PaymentRef, amount: int, currency: Currency) -> str:
         """Return part or all of what was captured; several refunds may follow each other."""
         ...
 
-    def callback_ref(self, params: Mapping[str, str]) -> PaymentRef | None:
-        """Which payment a server callback speaks of, or None when it names none."""
+    def read_return(self, params: Mapping[str, str], ref: PaymentRef) -> bool:
+        """Whether what the buyer's browser brought back belongs to this payment."""
         ...
 
-    def callback_is_genuine(self, params: Mapping[str, str]) -> bool:
-        """Whether a callback is signed by the gateway (fails closed without a key)."""
+    def read_callback(self, params: Mapping[str, str]) -> Notice | None:
+        """A server callback read: None when it names no payment at all."""
         ...
+
+
+@dataclass(frozen=True)
+class Provider:
+    """One gateway as the shop knows it: every gateway module exports one, as PROVIDER.
+
+    Its settings are read from the shop's configuration as <PREFIX><NAME> (RBS_USERNAME),
+    `settings` giving their defaults, and its address as <PREFIX>API_URL; left without an
+    address, the provider is the embedded sandbox at `sandbox_path`. Adding a bank is one
+    module exporting PROVIDER plus one line in gateways/__init__.py.
+    """
+
+    key: str
+    label: str
+    settings: Mapping[str, object]  # <NAME>: default; the type of each default is its type
+    connect: Callable[[str, Mapping[str, object], Wiring], Gateway]  # (API URL, settings, wiring)
+    secrets: frozenset[str] = frozenset()  # settings never printed (masked by config-check)
+    sandbox_path: str = ""  # where the embedded sandbox serves this API; "" if it does not
+
+    @property
+    def prefix(self) -> str:
+        return self.key.upper() + "_"

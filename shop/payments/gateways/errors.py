@@ -6,8 +6,6 @@ from __future__ import annotations
 class GatewayError(Exception):
     """Base of everything a gateway client raises."""
 
-    retry_safe = False
-
     def __init__(self, message: str, *, code: str | None = None, http_status: int | None = None):
         super().__init__(message)
         self.code = code
@@ -25,8 +23,6 @@ class GatewayOrderNotFound(GatewayRejected):
 class GatewayUnavailable(GatewayError):
     """No usable answer: timeout, refused connection, 5xx. The outcome is unknown."""
 
-    retry_safe = True
-
 
 class GatewayProtocolError(GatewayError):
     """The gateway answered something that is not its documented format."""
@@ -34,5 +30,3 @@ class GatewayProtocolError(GatewayError):
 
 class GatewayBusy(GatewayError):
     """No slot for a call within the wait (see bulkhead.py): nothing was sent at all."""
-
-    retry_safe = True

@@ -14,10 +14,12 @@ from decimal import Decimal, InvalidOperation
 from urllib.parse import parse_qsl
 
 from shop.payments.gateways.base import (
-    ExchangeObserver,
+    Currency,
     GatewayStatus,
+    Notice,
     Outcome,
     PaymentRef,
+    Provider,
     RegisterRequest,
     Registration,
 )
@@ -28,7 +30,7 @@ from shop.payments.gateways.errors import (
     GatewayRejected,
 )
 from shop.payments.gateways.masking import form_redactor
-from shop.payments.gateways.transport import Transport
+from shop.payments.gateways.transport import ExchangeObserver, Transport, Wiring
 
 # A control is a hash, not the key: it stays visible where replaying it moves no money
 # (sale-form, status), and is masked on capture and return, where a replay would.
@@ -141,8 +143,11 @@ class PaynetEasyClient:
         timeout: tuple[float, float] = (3.05, 10.0),
         observer: ExchangeObserver | None = None,
         bulkhead: Bulkhead | None = None,
+        callbacks: bool = True,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        # Callbacks are signed with the control key, so they can always be verified.
+        self.wants_callbacks = callbacks
         self.endpoint_id = endpoint_id
         self.group_id = group_id
         self.login = login
@@ -191,17 +196,17 @@ class PaynetEasyClient:
             raise GatewayProtocolError("The payment gateway sent an unexpected status answer.")
         return parse_status(body)
 
-    def capture(self, ref: PaymentRef, amount: int, currency: str) -> str:
+    def capture(self, ref: PaymentRef, amount: int, currency: Currency) -> str:
         """capture of an approved preauth, with the amount always stated."""
-        return self._operation("capture", ref, amount, currency)
+        return self._operation("capture", ref, amount, currency.alpha)
 
     def release(self, ref: PaymentRef) -> str:
         """return without an amount: a cancel for a preauth, a full reversal for a sale."""
         return self._operation("return", ref, None, "")
 
-    def refund(self, ref: PaymentRef, amount: int, currency: str) -> str:
+    def refund(self, ref: PaymentRef, amount: int, currency: Currency) -> str:
         """return with an amount: a (partial) reversal; returns add up at the gateway."""
-        return self._operation("return", ref, amount, currency)
+        return self._operation("return", ref, amount, currency.alpha)
 
     def _operation(self, command: str, ref: PaymentRef, amount: int | None, currency: str) -> str:
         """Send capture or return; the answer's serial-number names it for status later."""
@@ -219,19 +224,25 @@ class PaynetEasyClient:
             raise GatewayProtocolError(f"The payment gateway did not accept the {command}.")
         return body.get("serial-number", "")
 
-    def return_is_genuine(self, params: Mapping[str, str], ref: PaymentRef) -> bool:
+    def read_return(self, params: Mapping[str, str], ref: PaymentRef) -> bool:
         """The final redirect must be signed and name this very payment."""
         names_it = _same(params.get("client_orderid", ""), ref.order_number) and _same(
             params.get("orderid", ""), ref.gateway_order_id or ""
         )
-        return bool(ref.gateway_order_id) and names_it and self.callback_is_genuine(params)
+        return bool(ref.gateway_order_id) and names_it and self._is_signed(params)
 
-    def callback_ref(self, params: Mapping[str, str]) -> PaymentRef | None:
-        """Callbacks name the payment by client_orderid (ours) and orderid (theirs)."""
+    def read_callback(self, params: Mapping[str, str]) -> Notice | None:
+        """Callbacks name the payment by client_orderid (ours) and orderid (theirs), and are
+        signed as the final redirect is."""
         number = params.get("client_orderid") or params.get("merchant_order") or ""
-        return PaymentRef(number, params.get("orderid") or None) if number else None
+        if not number:
+            return None
+        said = f"status={params['status']}" if "status" in params else ""
+        return Notice(
+            PaymentRef(number, params.get("orderid") or None), self._is_signed(params), said
+        )
 
-    def callback_is_genuine(self, params: Mapping[str, str]) -> bool:
+    def _is_signed(self, params: Mapping[str, str]) -> bool:
         """control = SHA-1(status + orderid + client_orderid + key), compared in constant time."""
         received = params.get("control", "")
         if not received or not self._key:
@@ -260,22 +271,22 @@ class PaynetEasyClient:
 
 
 def _form_params(request: RegisterRequest, signing_id: str, key: str) -> dict[str, str]:
-    first, _, last = request.customer_name.strip().partition(" ")
+    first, _, last = request.payer.name.strip().partition(" ")
     params = {
         "client_orderid": request.order_number,
         "order_desc": request.description,
         "amount": major_units(request.amount),
-        "currency": request.currency_alpha,
-        "email": request.email,
+        "currency": request.currency.alpha,
+        "email": request.payer.email,
         "first_name": first,
         "last_name": last,
-        "ipaddress": request.client_ip or "127.0.0.1",
+        "ipaddress": request.payer.ip or "127.0.0.1",
         "redirect_url": request.return_url,
         "redirect_success_url": request.return_url,
         "redirect_fail_url": request.fail_url,
         "preferred_language": request.language,
         "control": form_control(
-            signing_id, request.order_number, request.amount, request.email, key
+            signing_id, request.order_number, request.amount, request.payer.email, key
         ),
     }
     if request.callback_url:
@@ -332,5 +343,36 @@ def parse_status(body: Mapping[str, str]) -> GatewayStatus:
         action_code=body.get("error-code", ""),
         action_description=body.get("error-message", ""),
         masked_pan=f"{body.get('bin', '')}******{last_four}" if last_four else "",
-        raw=dict(body),
     )
+
+
+def _connect(api_url: str, settings: Mapping[str, object], wiring: Wiring) -> PaynetEasyClient:
+    return PaynetEasyClient(
+        api_url,
+        endpoint_id=str(settings["ENDPOINT_ID"]),
+        group_id=str(settings["ENDPOINT_GROUP_ID"] or ""),
+        login=str(settings["LOGIN"]),
+        control_key=str(settings["CONTROL_KEY"]),
+        callbacks=bool(settings["CALLBACKS"]),
+        timeout=wiring.timeout,
+        observer=wiring.observer,
+        bulkhead=wiring.bulkhead,
+    )
+
+
+PROVIDER = Provider(
+    key="payneteasy",
+    label="Bank card (PaynetEasy)",
+    settings={
+        "ENDPOINT_ID": "",
+        "ENDPOINT_GROUP_ID": "",  # sign and send by endpoint group instead, when set
+        "LOGIN": "",
+        "CONTROL_KEY": "",  # merchant control key: signs requests, verifies redirects/callbacks
+        "TWO_STAGE": False,  # preauth-form (a hold) instead of sale-form
+        "CALLBACKS": True,  # ask for server callbacks (server_callback_url)
+        "PAYMENT_PAGE_ORIGINS": "",  # hosted forms on other hosts than the API's
+    },
+    connect=_connect,
+    secrets=frozenset({"CONTROL_KEY"}),
+    sandbox_path="/paynet/api/v2/",
+)

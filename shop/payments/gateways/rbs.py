@@ -11,10 +11,12 @@ from urllib.parse import urljoin
 import requests
 
 from shop.payments.gateways.base import (
-    ExchangeObserver,
+    Currency,
     GatewayStatus,
+    Notice,
     Outcome,
     PaymentRef,
+    Provider,
     RegisterRequest,
     Registration,
 )
@@ -25,7 +27,7 @@ from shop.payments.gateways.errors import (
     GatewayRejected,
 )
 from shop.payments.gateways.masking import json_redactor
-from shop.payments.gateways.transport import Transport
+from shop.payments.gateways.transport import ExchangeObserver, Transport, Wiring
 
 SECRET_PARAMS = frozenset({"password", "token"})
 # What status answers say about the payer, kept out of the event log (maskedPan stays).
@@ -82,6 +84,8 @@ class RbsClient:
         self.base_url = base_url.rstrip("/") + "/"
         self._credentials = {"userName": username, "password": password}
         self._callback_key = callback_key
+        # Callbacks are asked for only when they can be verified: no key, no callbacks.
+        self.wants_callbacks = bool(callback_key)
         self._http = Transport(
             "rbs", SECRET_PARAMS, timeout, observer, json_redactor(PAYER_FIELDS), bulkhead
         )
@@ -106,7 +110,7 @@ class RbsClient:
         body = self._call("getOrderStatusExtended.do", params, repeatable=True)
         return parse_status(body)
 
-    def capture(self, ref: PaymentRef, amount: int, currency: str) -> str:
+    def capture(self, ref: PaymentRef, amount: int, currency: Currency) -> str:
         """deposit.do with the exact amount (never 0, which would mean "everything")."""
         self._call("deposit.do", {**_order(ref), "amount": str(amount)}, repeatable=False)
         return ""
@@ -116,22 +120,25 @@ class RbsClient:
         self._call("reverse.do", _order(ref), repeatable=False)
         return ""
 
-    def refund(self, ref: PaymentRef, amount: int, currency: str) -> str:
+    def refund(self, ref: PaymentRef, amount: int, currency: Currency) -> str:
         """refund.do; the gateway refuses more than what is still deposited."""
         self._call("refund.do", {**_order(ref), "amount": str(amount)}, repeatable=False)
         return ""
 
-    def return_is_genuine(self, params: Mapping[str, str], ref: PaymentRef) -> bool:
+    def read_return(self, params: Mapping[str, str], ref: PaymentRef) -> bool:
         """The return carries only orderId: it must be this payment's (it proves nothing else)."""
         returned, expected = params.get("orderId", ""), ref.gateway_order_id or ""
         return bool(expected) and hmac.compare_digest(returned.encode(), expected.encode())
 
-    def callback_ref(self, params: Mapping[str, str]) -> PaymentRef | None:
-        """Callbacks name the order by mdOrder and orderNumber."""
+    def read_callback(self, params: Mapping[str, str]) -> Notice | None:
+        """Callbacks name the order by mdOrder and orderNumber, signed with HMAC-SHA256."""
         number, md_order = params.get("orderNumber", ""), params.get("mdOrder", "")
-        return PaymentRef(number, md_order or None) if number or md_order else None
+        if not number and not md_order:
+            return None
+        said = ", ".join(f"{k}={params[k]}" for k in ("operation", "status") if k in params)
+        return Notice(PaymentRef(number, md_order or None), self._is_signed(params), said)
 
-    def callback_is_genuine(self, params: Mapping[str, str]) -> bool:
+    def _is_signed(self, params: Mapping[str, str]) -> bool:
         """HMAC-SHA256 checksum over every other parameter; no key configured, no trust."""
         received = params.get("checksum", "")
         if not self._callback_key or not received:
@@ -172,13 +179,13 @@ def _register_params(request: RegisterRequest) -> dict[str, str]:
     params = {
         "orderNumber": request.order_number,
         "amount": str(request.amount),
-        "currency": request.currency,
+        "currency": request.currency.numeric,
         "returnUrl": request.return_url,
         "failUrl": request.fail_url,
         "description": request.description,
         "language": request.language,
-        "email": request.email,
-        "sessionTimeoutSecs": str(request.session_timeout_secs),
+        "email": request.payer.email,
+        "sessionTimeoutSecs": str(request.page_lifetime_secs),
     }
     if request.callback_url:
         params["dynamicCallbackUrl"] = request.callback_url
@@ -238,5 +245,32 @@ def parse_status(body: Mapping[str, object]) -> GatewayStatus:
         # Refunds lower depositedAmount (BPC), so what was captured is both together.
         captured_amount=deposited + refunded,
         refunded_amount=refunded,
-        raw=dict(body),
     )
+
+
+def _connect(api_url: str, settings: Mapping[str, object], wiring: Wiring) -> RbsClient:
+    return RbsClient(
+        api_url,
+        str(settings["USERNAME"]),
+        str(settings["PASSWORD"]),
+        callback_key=str(settings["CALLBACK_KEY"]),
+        timeout=wiring.timeout,
+        observer=wiring.observer,
+        bulkhead=wiring.bulkhead,
+    )
+
+
+PROVIDER = Provider(
+    key="rbs",
+    label="Bank card (RBS)",
+    settings={
+        "USERNAME": "",
+        "PASSWORD": "",
+        "CALLBACK_KEY": "",  # HMAC key of signed callbacks; empty: no callbacks are trusted
+        "TWO_STAGE": False,  # registerPreAuth.do (a hold) instead of register.do
+        "PAYMENT_PAGE_ORIGINS": "",  # hosted pages on other hosts than the API's
+    },
+    connect=_connect,
+    secrets=frozenset({"PASSWORD", "CALLBACK_KEY"}),
+    sandbox_path="/payment/rest/",
+)

@@ -2,21 +2,50 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import nullcontext
+from dataclasses import dataclass
 
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from shop.payments.gateways.base import Exchange, ExchangeObserver
 from shop.payments.gateways.bulkhead import Bulkhead
 from shop.payments.gateways.errors import GatewayProtocolError, GatewayUnavailable
 from shop.payments.gateways.masking import Redactor, mask_params
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One request/response with the gateway, secrets already masked, for the event log."""
+
+    endpoint: str
+    request: Mapping[str, str]
+    response_text: str
+    http_status: int | None
+    duration_ms: int
+    error: str = ""
+
+    def request_json(self) -> str:
+        return json.dumps(dict(self.request), ensure_ascii=False, sort_keys=True)
+
+
+ExchangeObserver = Callable[[Exchange], None]
+
+
+@dataclass(frozen=True)
+class Wiring:
+    """What the shop hands every client besides its settings: timeouts (connect, read),
+    who hears of each exchange, and the process's limit on calls at once."""
+
+    timeout: tuple[float, float] = (3.05, 10.0)
+    observer: ExchangeObserver | None = None
+    bulkhead: Bulkhead | None = None
 
 
 def _repeatable_session() -> requests.Session:

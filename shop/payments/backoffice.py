@@ -20,22 +20,22 @@ from sqlalchemy import or_, update
 from shop.extensions import db
 from shop.models import Operation, OperationState, Payment, utcnow
 from shop.money import Currency
-from shop.payments import bookkeeping, events
+from shop.payments import bookkeeping, timeline
+from shop.payments.calls import Failure, gateway_call
 from shop.payments.errors import (
     OperationInProgress,
     OperationNotAllowed,
     OperationUnconfirmed,
     PaymentRefused,
-    PaymentUnavailable,
 )
 from shop.payments.gateways.base import Gateway, GatewayStatus, Outcome, PaymentRef
-from shop.payments.gateways.errors import GatewayBusy, GatewayError, GatewayRejected
-from shop.payments.recovery import ref_of
-from shop.payments.registry import gateway_for
+from shop.payments.gateways.errors import GatewayRejected
+from shop.payments.purchase import ref_of
 from shop.payments.states import PaymentState
+from shop.payments.timeline import EventKind, Step
 from shop.payments.transitions import apply_status
 
-STEP = 11
+STEP = Step.AFTER_SALE
 _CONFIRM_TRIES = 4
 _CONFIRM_PAUSE = 0.25
 Send = Callable[[Gateway, PaymentRef], str]  # sends the operation, returns its reference
@@ -54,27 +54,25 @@ def available_actions(payment: Payment | None) -> frozenset[str]:
 
 def capture(payment: Payment, amount: int | None = None) -> Payment:
     """Capture the hold, fully or in part (the rest is released by the gateway)."""
-    with _one_at_a_time(payment, "capture") as gateway:
+    with _one_at_a_time(payment, "capture"):
         _allow(payment, "capture")
         held = payment.authorized_amount or payment.amount
         amount = held if amount is None else amount
         if not 0 < amount <= held:
             raise OperationNotAllowed(_("Capture between 0.01 and the held amount."))
-        alpha = Currency.from_code(payment.currency).alpha
+        currency = Currency.from_code(payment.currency)
 
         def done(status: GatewayStatus, ref: str) -> bool:
             if ref:
                 return status.operation_ref == ref and status.outcome is Outcome.DEPOSITED
             return status.outcome is Outcome.DEPOSITED and status.captured_amount == amount
 
-        return _run(
-            gateway, payment, "capture", amount, lambda g, r: g.capture(r, amount, alpha), done
-        )
+        return _run(payment, "capture", amount, lambda g, r: g.capture(r, amount, currency), done)
 
 
 def release(payment: Payment) -> Payment:
     """Release the hold: nothing is charged."""
-    with _one_at_a_time(payment, "release") as gateway:
+    with _one_at_a_time(payment, "release"):
         _allow(payment, "release")
 
         def done(status: GatewayStatus, ref: str) -> bool:
@@ -82,18 +80,18 @@ def release(payment: Payment) -> Payment:
             return mine and status.outcome is Outcome.REVERSED
 
         held = payment.authorized_amount or payment.amount
-        return _run(gateway, payment, "release", held, lambda g, r: g.release(r), done)
+        return _run(payment, "release", held, lambda g, r: g.release(r), done)
 
 
 def refund(payment: Payment, amount: int) -> Payment:
     """Refund part of what was captured; never more than what is left."""
-    with _one_at_a_time(payment, "refund") as gateway:
+    with _one_at_a_time(payment, "refund"):
         _allow(payment, "refund")
         if not 0 < amount <= payment.refundable_amount:
             raise OperationNotAllowed(
                 _("A refund must be more than zero and at most what is left.")
             )
-        alpha = Currency.from_code(payment.currency).alpha
+        currency = Currency.from_code(payment.currency)
         before = payment.refunded_amount
 
         def done(status: GatewayStatus, ref: str) -> bool:
@@ -106,13 +104,11 @@ def refund(payment: Payment, amount: int) -> Payment:
                 and (reported >= before + amount)
             )
 
-        return _run(
-            gateway, payment, "refund", amount, lambda g, r: g.refund(r, amount, alpha), done
-        )
+        return _run(payment, "refund", amount, lambda g, r: g.refund(r, amount, currency), done)
 
 
 @contextmanager
-def _one_at_a_time(payment: Payment, kind: str) -> Iterator[Gateway]:
+def _one_at_a_time(payment: Payment, kind: str) -> Iterator[None]:
     """Claim the payment for one operation, bring it up to date, release it afterwards.
 
     The claim is a compare-and-set on the payment row, committed at once, so every worker
@@ -136,9 +132,8 @@ def _one_at_a_time(payment: Payment, kind: str) -> Iterator[Gateway]:
         )
     try:
         db.session.refresh(payment)
-        gateway = gateway_for(payment.provider, events.exchange_recorder(payment, step=STEP))
-        _catch_up(gateway, payment)
-        yield gateway
+        _catch_up(payment)
+        yield
     finally:
         db.session.rollback()
         db.session.execute(
@@ -150,13 +145,11 @@ def _one_at_a_time(payment: Payment, kind: str) -> Iterator[Gateway]:
         db.session.commit()
 
 
-def _catch_up(gateway: Gateway, payment: Payment) -> None:
+def _catch_up(payment: Payment) -> None:
     """Ask the gateway first: the shop's checks then run on its truth, not a stale ledger."""
-    try:
+    unknown = _("The gateway did not answer; nothing was sent.")
+    with gateway_call(payment, STEP, "status", unknown=unknown, asks_only=True) as gateway:
         status = gateway.status(ref_of(payment))
-    except GatewayError as exc:
-        db.session.commit()
-        raise PaymentUnavailable(_("The gateway did not answer; nothing was sent.")) from exc
     apply_status(payment, status, STEP)
     db.session.refresh(payment)
 
@@ -171,62 +164,48 @@ def _allow(payment: Payment, action: str) -> None:
         raise OperationNotAllowed(message)
 
 
-def _run(
-    gateway: Gateway,
-    payment: Payment,
-    kind: str,
-    amount: int,
-    send: Send,
-    done: Done,
-) -> Payment:
+def _run(payment: Payment, kind: str, amount: int, send: Send, done: Done) -> Payment:
     """Record the operation, send it, confirm it by status, count it, settle the state."""
     operation = Operation(payment_id=payment.id, kind=kind, amount=amount)
     db.session.add(operation)
     label = f"{kind} {amount}"
-    events.record(payment, "operation", STEP, f"staff asked: {label}")
-    db.session.commit()
-    try:
+    timeline.record(payment, EventKind.OPERATION, STEP, f"staff asked: {label}")
+
+    def failed(failure: Failure) -> None:
+        # Refused or never sent: the money did not move. Unknown: a status call will tell.
+        unknown = failure is Failure.UNKNOWN
+        bookkeeping.settle(
+            operation, OperationState.UNCONFIRMED if unknown else OperationState.REFUSED
+        )
+
+    with gateway_call(
+        payment,
+        STEP,
+        label,
+        on_failure=failed,
+        kind=EventKind.OPERATION,
+        busy=_("The gateway is busy; nothing was sent. Try again."),
+        unknown=_("The gateway did not answer; check the status again."),
+    ) as gateway:
         operation.gateway_ref = send(gateway, ref_of(payment))[:64] or None
-    except GatewayRejected as exc:
-        bookkeeping.settle(operation, OperationState.REFUSED)
-        events.record(payment, "operation", STEP, f"{label} refused by the gateway: {exc}")
-        db.session.commit()
-        raise PaymentRefused(
-            _("The gateway refused: %(reason)s (code %(code)s).", reason=exc, code=exc.code)
-        ) from exc
-    except GatewayBusy as exc:
-        bookkeeping.settle(operation, OperationState.REFUSED)
-        events.record(payment, "operation", STEP, f"{label} not sent: the gateway is busy")
-        db.session.commit()
-        raise PaymentUnavailable(_("The gateway is busy; nothing was sent. Try again.")) from exc
-    except GatewayError as exc:
-        bookkeeping.settle(operation, OperationState.UNCONFIRMED)
-        events.record(payment, "operation", STEP, f"{label} outcome unknown: {exc}")
-        db.session.commit()
-        raise PaymentUnavailable(_("The gateway did not answer; check the status again.")) from exc
-    db.session.commit()
-    status = _confirm(gateway, payment, operation, done)
+    status = _confirm(payment, operation, done)
     bookkeeping.count_confirmed(payment, operation, status)
-    events.record(payment, "operation", STEP, f"{label} confirmed by a status call")
+    timeline.record(payment, EventKind.OPERATION, STEP, f"{label} confirmed by a status call")
     apply_status(payment, status, STEP)
     return payment
 
 
-def _confirm(
-    gateway: Gateway,
-    payment: Payment,
-    operation: Operation,
-    done: Done,
-) -> GatewayStatus:
+def _confirm(payment: Payment, operation: Operation, done: Done) -> GatewayStatus:
     """Poll status briefly (some gateways work asynchronously) until it shows the operation."""
     ref = operation.gateway_ref or ""
     for attempt in range(_CONFIRM_TRIES):
-        status = _status_of(gateway, payment, operation)
+        status = _status_of(payment, operation)
         if status is not None and done(status, ref):
             return status
         if status is not None and ref and status.operation_ref == ref and status.operation_failed:
             bookkeeping.settle(operation, OperationState.REFUSED)
-            events.record(payment, "operation", STEP, f"{operation.kind} declined by the gateway")
+            summary = f"{operation.kind} declined by the gateway"
+            timeline.record(payment, EventKind.OPERATION, STEP, summary)
             db.session.commit()
             raise PaymentRefused(_("The gateway declined the %(kind)s.", kind=operation.kind))
         if attempt + 1 < _CONFIRM_TRIES:
@@ -238,16 +217,20 @@ def _confirm(
     )
 
 
-def _status_of(gateway: Gateway, payment: Payment, operation: Operation) -> GatewayStatus | None:
+def _status_of(payment: Payment, operation: Operation) -> GatewayStatus | None:
     """The status for the operation; None while the gateway does not know it (yet)."""
-    try:
-        return gateway.status(ref_of(payment), operation.gateway_ref or "")
-    except GatewayRejected:
-        return None
-    except GatewayError as exc:
+
+    def failed(failure: Failure) -> None:
         bookkeeping.settle(operation, OperationState.UNCONFIRMED)
-        db.session.commit()
-        raise PaymentUnavailable(_("The gateway did not confirm yet; check again.")) from exc
+
+    unknown = _("The gateway did not confirm yet; check again.")
+    with gateway_call(
+        payment, STEP, "status", on_failure=failed, unknown=unknown, asks_only=True
+    ) as gateway:
+        try:
+            return gateway.status(ref_of(payment), operation.gateway_ref or "")
+        except GatewayRejected:
+            return None
 
 
 def _claim_lifetime() -> float:

@@ -33,13 +33,20 @@ LIVE_STAFF_PASSWORD = "live-staff-password"
 
 
 class Clock:
-    """A sandbox clock the test moves by hand, so expiry needs no sleeping."""
+    """A sandbox clock the test moves by hand, so expiry needs no sleeping: running with the
+    wall clock plus what the test advanced, or frozen (tests that compare exact times)."""
 
-    def __init__(self) -> None:
+    def __init__(self, frozen: bool = False) -> None:
+        self.start = time.time()
+        self.frozen = frozen
         self.offset = 0.0
 
+    @property
+    def now(self) -> float:
+        return (self.start if self.frozen else time.time()) + self.offset
+
     def __call__(self) -> float:
-        return time.time() + self.offset
+        return self.now
 
     def advance(self, seconds: float) -> None:
         self.offset += seconds

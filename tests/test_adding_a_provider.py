@@ -24,9 +24,7 @@ def _connect(api_url: str, settings: Mapping[str, object], wiring: Wiring) -> Rb
         api_url,
         str(settings["LOGIN"]),
         str(settings["SECRET"]),
-        timeout=wiring.timeout,
-        observer=wiring.observer,
-        bulkhead=wiring.bulkhead,
+        wiring=wiring,
     )
 
 

@@ -185,3 +185,73 @@ def test_the_constant_time_check_sees_an_equality_on_a_gateway_id(tmp_path):
         "    return body.get('type') == 'status-response'\n"
     )
     assert equality_on_secrets(sample) == ["sample.py:2"]
+
+
+def _from_imports(path: Path) -> list[tuple[str, list[str], ast.AST]]:
+    """(module, names, node) of every import; `import a.b` gives ("a.b", [])."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            found.extend((alias.name, [], node) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            found.append((node.module or "", [alias.name for alias in node.names], node))
+    return found
+
+
+VIEWS_AND_COMMANDS = [*sorted(SHOP.glob("*/views.py")), SHOP / "cli.py"]
+
+
+@pytest.mark.parametrize("path", VIEWS_AND_COMMANDS, ids=str)
+def test_views_and_commands_use_only_the_payments_package(path):
+    """`from shop import payments` or `from shop.payments import <public name>`: never a
+    module of the package, so the use cases in its __init__ are the whole interface."""
+    import shop.payments
+
+    for module, names, _node in _from_imports(path):
+        assert not module.startswith("shop.payments."), f"{path.name} imports {module}"
+        if module == "shop.payments":
+            private = set(names) - set(shop.payments.__all__)
+            assert not private, f"{path.name} imports {sorted(private)} from shop.payments"
+
+
+def _enclosing_function(tree: ast.AST, target: ast.AST) -> str:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and any(n is target for n in ast.walk(node)):
+            return node.name
+    return ""
+
+
+def sandbox_imports_outside_the_mount(path: Path) -> list[str]:
+    """Where a module of the shop imports the sandbox, other than create_app's demo mount."""
+    tree = ast.parse(path.read_text(), str(path))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            modules_named = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            modules_named = [base, *(f"{base}.{alias.name}" for alias in node.names)]
+        else:
+            continue
+        if not any(_starts(name, ("shop.sandbox",)) for name in modules_named):
+            continue
+        where = _enclosing_function(tree, node)
+        if not (path == SHOP / "__init__.py" and where == "_mount_sandbox"):
+            found.append(f"{path.name}:{node.lineno}")
+    return found
+
+
+SHOP_OUTSIDE_THE_SANDBOX = [p for p in sorted(SHOP.rglob("*.py")) if "sandbox" not in p.parts]
+
+
+@pytest.mark.parametrize("path", SHOP_OUTSIDE_THE_SANDBOX, ids=str)
+def test_the_shop_imports_the_sandbox_only_in_the_demo_mount(path):
+    assert sandbox_imports_outside_the_mount(path) == []
+
+
+def test_the_mount_check_sees_an_import_anywhere_else(tmp_path):
+    stray = tmp_path / "stray.py"
+    stray.write_text("def f():\n    from shop import sandbox\n\nimport shop.sandbox.rbs\n")
+    assert sorted(sandbox_imports_outside_the_mount(stray)) == ["stray.py:2", "stray.py:4"]
+    assert sandbox_imports_outside_the_mount(SHOP / "__init__.py") == []
+    assert "_mount_sandbox" in (SHOP / "__init__.py").read_text()

@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
 from shop.sandbox import create_app
-from tests.support import SandboxServer, start_sandbox_server
+from tests.support import Clock, SandboxServer, start_sandbox_server
 
 FUTURE_EXPIRY = "12/39"
 SHOP_ORIGIN = "https://shop.example"
@@ -27,22 +27,9 @@ UNREACHABLE = "http://127.0.0.1:9"  # nothing listens there: callbacks to it fai
 PARALLEL = 10
 
 
-class FakeClock:
-    """A settable clock so expiry tests need no sleep."""
-
-    def __init__(self) -> None:
-        self.now = time.time()
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
+def clock() -> Clock:
+    return Clock(frozen=True)
 
 
 @pytest.fixture
@@ -60,7 +47,7 @@ def allowed_origins(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def app(request: pytest.FixtureRequest, db_path: Path, clock: FakeClock) -> Iterator[Flask]:
+def app(request: pytest.FixtureRequest, db_path: Path, clock: Clock) -> Iterator[Flask]:
     app = create_app(
         {
             "TESTING": True,

@@ -23,14 +23,13 @@ from shop.payments.gateways.base import (
     RegisterRequest,
     Registration,
 )
-from shop.payments.gateways.bulkhead import Bulkhead
 from shop.payments.gateways.errors import (
     GatewayOrderNotFound,
     GatewayProtocolError,
     GatewayRejected,
 )
 from shop.payments.gateways.masking import form_redactor
-from shop.payments.gateways.transport import ExchangeObserver, Transport, Wiring
+from shop.payments.gateways.transport import UNWIRED, Transport, Wiring
 
 # A control is a hash, not the key: it stays visible where replaying it moves no money
 # (sale-form, status), and is masked on capture and return, where a replay would.
@@ -140,9 +139,7 @@ class PaynetEasyClient:
         login: str,
         control_key: str,
         group_id: str = "",
-        timeout: tuple[float, float] = (3.05, 10.0),
-        observer: ExchangeObserver | None = None,
-        bulkhead: Bulkhead | None = None,
+        wiring: Wiring = UNWIRED,
         callbacks: bool = True,
     ) -> None:
         self.base_url = base_url.rstrip("/")
@@ -152,9 +149,7 @@ class PaynetEasyClient:
         self.group_id = group_id
         self.login = login
         self._key = control_key
-        self._http = Transport(
-            "payneteasy", PAYER_FIELDS, timeout, observer, form_redactor(PAYER_FIELDS), bulkhead
-        )
+        self._http = Transport("payneteasy", PAYER_FIELDS, wiring, form_redactor(PAYER_FIELDS))
 
     @property
     def _signing_id(self) -> str:
@@ -354,9 +349,7 @@ def _connect(api_url: str, settings: Mapping[str, object], wiring: Wiring) -> Pa
         login=str(settings["LOGIN"]),
         control_key=str(settings["CONTROL_KEY"]),
         callbacks=bool(settings["CALLBACKS"]),
-        timeout=wiring.timeout,
-        observer=wiring.observer,
-        bulkhead=wiring.bulkhead,
+        wiring=wiring,
     )
 
 

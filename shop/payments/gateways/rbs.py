@@ -20,14 +20,13 @@ from shop.payments.gateways.base import (
     RegisterRequest,
     Registration,
 )
-from shop.payments.gateways.bulkhead import Bulkhead
 from shop.payments.gateways.errors import (
     GatewayOrderNotFound,
     GatewayProtocolError,
     GatewayRejected,
 )
 from shop.payments.gateways.masking import json_redactor
-from shop.payments.gateways.transport import ExchangeObserver, Transport, Wiring
+from shop.payments.gateways.transport import UNWIRED, Transport, Wiring
 
 SECRET_PARAMS = frozenset({"password", "token"})
 # What status answers say about the payer, kept out of the event log (maskedPan stays).
@@ -76,19 +75,15 @@ class RbsClient:
         username: str,
         password: str,
         *,
-        timeout: tuple[float, float] = (3.05, 10.0),
-        observer: ExchangeObserver | None = None,
+        wiring: Wiring = UNWIRED,
         callback_key: str = "",
-        bulkhead: Bulkhead | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/") + "/"
         self._credentials = {"userName": username, "password": password}
         self._callback_key = callback_key
         # Callbacks are asked for only when they can be verified: no key, no callbacks.
         self.wants_callbacks = bool(callback_key)
-        self._http = Transport(
-            "rbs", SECRET_PARAMS, timeout, observer, json_redactor(PAYER_FIELDS), bulkhead
-        )
+        self._http = Transport("rbs", SECRET_PARAMS, wiring, json_redactor(PAYER_FIELDS))
 
     def register(self, request: RegisterRequest) -> Registration:
         """Register an order (register.do or registerPreAuth.do); never retried blindly."""
@@ -254,9 +249,7 @@ def _connect(api_url: str, settings: Mapping[str, object], wiring: Wiring) -> Rb
         str(settings["USERNAME"]),
         str(settings["PASSWORD"]),
         callback_key=str(settings["CALLBACK_KEY"]),
-        timeout=wiring.timeout,
-        observer=wiring.observer,
-        bulkhead=wiring.bulkhead,
+        wiring=wiring,
     )
 
 

@@ -48,6 +48,9 @@ class Wiring:
     bulkhead: Bulkhead | None = None
 
 
+UNWIRED = Wiring()  # default timeouts, nobody listening, no limit: a client on its own
+
+
 def _repeatable_session() -> requests.Session:
     """Retries connection failures and 502/503/504: only for calls that are safe to repeat."""
     retry = Retry(
@@ -78,17 +81,15 @@ class Transport:
         self,
         gateway: str,
         hidden_params: frozenset[str],
-        timeout: tuple[float, float],
-        observer: ExchangeObserver | None,
+        wiring: Wiring,
         redact_response: Redactor = _as_is,
-        bulkhead: Bulkhead | None = None,
     ) -> None:
         self.gateway = gateway
         self.hidden_params = hidden_params
-        self.timeout = timeout
-        self.observer = observer
+        self.timeout = wiring.timeout
+        self.observer = wiring.observer
         self.redact_response = redact_response
-        self.bulkhead = bulkhead
+        self.bulkhead = wiring.bulkhead
         self._once = requests.Session()
         self._repeatable = _repeatable_session()
 

@@ -163,6 +163,15 @@ def sandbox_base(config: Mapping[str, object]) -> str:
     return alone.rstrip("/") if alone else str(config["SHOP_PUBLIC_URL"]).rstrip("/") + MOUNT_PATH
 
 
+# The sandbox's faults page (shop/sandbox/faults/page.py), linked from order pages in demo mode.
+SANDBOX_FAULTS_PAGE = "/sandbox-control/faults/page"
+
+
+def sandbox_faults_page(config: Mapping[str, object]) -> str:
+    """Where the buyer arms gateway faults: the sandbox's page, run alone or mounted."""
+    return sandbox_base(config) + SANDBOX_FAULTS_PAGE
+
+
 def api_url(config: Mapping[str, object], provider: str) -> str:
     """Point at the sandbox unless a real gateway URL is configured."""
     described = PROVIDERS[provider]

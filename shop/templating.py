@@ -7,6 +7,7 @@ from flask_babel import get_locale
 
 from shop import static_files
 from shop.cart import service as cart
+from shop.config import sandbox_faults_page
 from shop.money import Currency, format_money, to_major
 from shop.orders import shop_currency
 from shop.payments.timeline import STEPS, shown_to_buyer
@@ -33,10 +34,16 @@ def notice(message: str, category: str = "info") -> None:
     g.setdefault("notices", []).append((category, message))
 
 
+def gateway_faults_url() -> str:
+    """The demo sandbox's faults page, mounted or run alone (linked in demo mode only)."""
+    return sandbox_faults_page(current_app.config)
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(money, "money")
     app.add_template_filter(major, "major")
     app.add_template_global(get_locale, "get_locale")
+    app.add_template_global(gateway_faults_url, "gateway_faults_url")
     app.add_template_test(shown_to_buyer, "shown_to_buyer")
     static_files.register(app)
 

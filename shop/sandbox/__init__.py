@@ -8,6 +8,7 @@ payneteasy/  the PaynetEasy payment form API v2: API, hosted form, 3-D Secure, f
 common/      what both share: db, clock, card form, callback delivery, control and error answers,
              allowed origins, hardening; it imports neither family, and neither imports the other
 faults/      fault injection around both APIs and their callbacks, armed through a control API
+             or the faults page (/sandbox-control/faults/page)
 """
 
 from __future__ import annotations
@@ -51,8 +52,9 @@ def load_config(test_config: dict[str, Any] | None) -> dict[str, Any]:
         **DEFAULTS,
         "SANDBOX_CLOCK": time.time,
         "SECRET_KEY": os.environ.get("SANDBOX_SECRET_KEY") or secrets.token_hex(32),
-        # The hosted pages keep no session; the name only guards the shop's cookie.
+        # Only the faults page keeps a session (its CSRF token); the name guards the shop's.
         "SESSION_COOKIE_NAME": "sandbox_session",
+        "SESSION_COOKIE_SAMESITE": "Lax",
         "MAX_CONTENT_LENGTH": BODY_LIMIT,
     }
     config.update(
@@ -69,6 +71,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from shop.sandbox.common import errors, hardening
     from shop.sandbox.common.db import db
     from shop.sandbox.faults import control as fault_control
+    from shop.sandbox.faults import page as fault_page
     from shop.sandbox.faults.middleware import FaultInjector
     from shop.sandbox.faults.models import ArmedFault  # noqa: F401  (creates its table)
 
@@ -79,6 +82,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     rbs.init_app(app)
     payneteasy.init_app(app)
     app.register_blueprint(fault_control.bp)
+    fault_page.init_app(app)
     errors.register_error_handlers(app)
     with app.app_context():
         db.create_all()

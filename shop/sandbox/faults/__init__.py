@@ -1,7 +1,8 @@
 """Fault injection: the sandbox misbehaves the way real gateways do, on request.
 
-Faults are armed through the control API (`/sandbox-control/faults`, JSON) for the next N
-calls of one API method (or every method), or for a single call with the request header
+Faults are armed through the control API (`/sandbox-control/faults`, JSON) or the faults page
+(`/sandbox-control/faults/page`, HTML with CSRF), both by rules.py, for the next N calls of
+one API method (or every method), or for a single call with the request header
 `X-Sandbox-Fault: <fault>`. They act on the API of both gateways, around the real handler:
 
 | fault | what the client sees | did the gateway act? |

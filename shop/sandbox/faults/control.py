@@ -4,7 +4,10 @@
   `register.do`, `getOrderStatusExtended.do`, `sale-form`, `status`, or `*`), `times`
   (default 1, at most 100) and `ms` (for latency/hang, at most 30 000): arms it. Answers 201
   with the rule, 400 with {"error": ...} for anything else.
-- `GET /sandbox-control/faults`: the armed rules.  `DELETE /sandbox-control/faults`: disarm all.
+- `GET /sandbox-control/faults`: the armed rules.  `DELETE /sandbox-control/faults`: disarm all;
+  `DELETE /sandbox-control/faults/<id>`: disarm one (404 when it is not armed).
+
+The same rules as the faults page (faults/page.py): both call faults/rules.py.
 """
 
 from __future__ import annotations
@@ -13,17 +16,9 @@ from collections.abc import Mapping
 
 from flask import Blueprint, Response, jsonify, request
 
-from shop.sandbox.common.db import db
-from shop.sandbox.faults.behaviours import FAULTS
-from shop.sandbox.faults.limits import MAX_MS, MAX_TIMES, LimitError, bounded
-from shop.sandbox.faults.models import ArmedFault
+from shop.sandbox.faults import rules
 
 bp = Blueprint("sandbox_faults", __name__, url_prefix="/sandbox-control/faults")
-
-
-def _rule(row: ArmedFault) -> dict:
-    return {"id": row.id, "method": row.method, "fault": row.fault, "ms": row.ms,
-            "remaining": row.remaining}  # fmt: skip
 
 
 def _refused(message: str) -> tuple[Response, int]:
@@ -48,31 +43,25 @@ def arm():
     data = _fields()
     if data is None:
         return _refused("the body must be a JSON object (or form fields)")
-    fault = str(data.get("fault", ""))
-    if fault not in FAULTS:
-        return _refused(f"fault must be one of {sorted(FAULTS)}")
     try:
-        times = bounded(data.get("times", "1"), "times", MAX_TIMES)
-        ms = bounded(data.get("ms", "0"), "ms", MAX_MS)
-    except LimitError as error:
+        return jsonify(rules.arm(data)), 201
+    except rules.RuleError as error:
         return _refused(str(error))
-    method = str(data.get("method", "*"))[:60] or "*"
-    if not method.isprintable():
-        return _refused("method must be a printable name such as register.do, or *")
-    row = ArmedFault(method=method, fault=fault, ms=ms, remaining=max(times, 1))
-    db.session.add(row)
-    db.session.commit()
-    return jsonify(_rule(row)), 201
 
 
 @bp.get("")
 def armed():
-    rows = db.session.execute(db.select(ArmedFault).where(ArmedFault.remaining > 0)).scalars()
-    return jsonify([_rule(row) for row in rows])
+    return jsonify(rules.armed())
 
 
 @bp.delete("")
 def disarm():
-    db.session.execute(db.delete(ArmedFault))
-    db.session.commit()
+    rules.disarm()
     return jsonify(disarmed=True)
+
+
+@bp.delete("/<int(max=2147483647):rule_id>")  # a bigger id is a 404, not an overflow
+def disarm_one(rule_id: int):
+    if not rules.disarm(rule_id):
+        return jsonify(error=f"fault {rule_id} is not armed"), 404
+    return jsonify(disarmed=rule_id)

@@ -47,6 +47,7 @@ def values(client, register) -> dict[str, str]:
         "token": pne["redirect-url"].rsplit("/", 1)[1],
         "paynet_order_id": pne["paynet-order-id"],
         "md_order": md_order,
+        "rule_id": "1",
     }
 
 

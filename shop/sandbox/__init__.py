@@ -39,6 +39,9 @@ DEFAULTS: dict[str, str] = {
     "SANDBOX_RBS_CALLBACK_URL": "",  # static callback URL, when register.do names none
     "SANDBOX_RBS_CALLBACK_DELAYS": "0,1,2,4,8",
     "SANDBOX_RBS_CALLBACKS": "auto",
+    # How errorCode is written: "sber" (strings, none on register's success) or "bpc"
+    # (numbers in deposit/reverse/refund answers); see rbs/wire.py and README.
+    "SANDBOX_RBS_DIALECT": "sber",
     # Merchants' origins (scheme://host[:port], comma-separated, or *): the shop's by default.
     "SANDBOX_ALLOWED_ORIGINS": "http://127.0.0.1:5000,http://localhost:5000",
     "SANDBOX_FAULT_MAX_DELAYED": "4",  # latency/hang faults in progress at once, per process

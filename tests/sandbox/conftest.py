@@ -46,6 +46,13 @@ def allowed_origins(request: pytest.FixtureRequest) -> str:
     return ",".join(origins)
 
 
+def dialect_of(request: pytest.FixtureRequest) -> str:
+    """The RBS dialect a test asks for through a `dialect` fixture; the sandbox's default else."""
+    if "dialect" in request.fixturenames:
+        return request.getfixturevalue("dialect")
+    return "sber"
+
+
 @pytest.fixture
 def app(request: pytest.FixtureRequest, db_path: Path, clock: Clock) -> Iterator[Flask]:
     app = create_app(
@@ -56,6 +63,9 @@ def app(request: pytest.FixtureRequest, db_path: Path, clock: Clock) -> Iterator
             "SANDBOX_RBS_CALLBACK_DELAYS": "0,0.05,0.05",
             "SANDBOX_PAYNETEASY_CALLBACK_DELAYS": "0,0.05,0.05",
             "SANDBOX_ALLOWED_ORIGINS": allowed_origins(request),
+            # The default unless a test asks for a dialect (a `dialect` fixture): tests of
+            # exact answers must not follow a SANDBOX_RBS_DIALECT set for the flow tests.
+            "SANDBOX_RBS_DIALECT": dialect_of(request),
         }
     )
     yield app

@@ -2,7 +2,7 @@
 
 api.py         the REST methods at /payment/rest/<method>.do: authentication and dispatch
 request.py     register.do and registerPreAuth.do parameters, validated as the gateway does
-wire.py        the JSON bodies as the gateway writes them (status, errors)
+wire.py        the JSON bodies as the gateway writes them (status, errors), in either dialect
 signing.py     the callback checksum (HMAC-SHA256 with the callback key)
 orders.py      order state changes: register, card attempt, 3-D Secure, cancel, expiry
 operations.py  deposit.do, reverse.do, refund.do on a paid order
@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
     from shop.sandbox.common import errors
     from shop.sandbox.rbs import api, callbacks, control, hosted, wire
 
+    wire.check_dialect(app.config[wire.DIALECT_SETTING])
     callbacks.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(hosted.bp)

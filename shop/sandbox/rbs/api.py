@@ -16,6 +16,7 @@ from shop.sandbox.rbs.wire import (
     extended_status,
     json_response,
     legacy_status,
+    registered,
 )
 
 bp = Blueprint("sandbox_rbs_api", __name__)
@@ -37,7 +38,7 @@ def call(method: str) -> Response:
         orders.sweep()  # time-outs happen (and are notified) even when nobody looks
         return json_response(handler(params))
     except ApiError as error:
-        return json_response(error_body(error, legacy=method == "getOrderStatus"))
+        return json_response(error_body(error, method))
 
 
 def _check_text(params: Params) -> None:
@@ -69,7 +70,7 @@ def _register(params: Params, two_stage: bool = False) -> dict[str, Any]:
         mdOrder=order.md_order,
         _external=True,
     )
-    return {"orderId": order.md_order, "formUrl": form_url}
+    return registered(order.md_order, form_url)
 
 
 def _register_preauth(params: Params) -> dict[str, Any]:

@@ -19,12 +19,10 @@ from shop.sandbox.common.clock import now_ms
 from shop.sandbox.common.db import db
 from shop.sandbox.rbs import callbacks, orders
 from shop.sandbox.rbs.models import CallbackOperation, GatewayOrder, OrderStatus
-from shop.sandbox.rbs.wire import ApiError
+from shop.sandbox.rbs.wire import ApiError, success
 
 Params = dict[str, str]
 WRONG_STATE = "Payment must be in a correct state"
-# BPC documents these three with a numeric errorCode (clients must cope with both forms).
-SUCCESS: dict[str, Any] = {"errorCode": 0, "errorMessage": "Success"}
 DEBITED = (OrderStatus.DEPOSITED, OrderStatus.REFUNDED)
 
 
@@ -72,7 +70,7 @@ def deposit(params: Params) -> dict[str, Any]:
         deposited_ms=now_ms(),
     )
     callbacks.notify(order, CallbackOperation.DEPOSITED, True, amount)
-    return SUCCESS
+    return success("deposit")
 
 
 def reverse(params: Params) -> dict[str, Any]:
@@ -92,7 +90,7 @@ def reverse(params: Params) -> dict[str, Any]:
         reversed_ms=now_ms(),
     )
     callbacks.notify(order, CallbackOperation.REVERSED, True)
-    return SUCCESS
+    return success("reverse")
 
 
 def refund(params: Params) -> dict[str, Any]:
@@ -115,7 +113,7 @@ def refund(params: Params) -> dict[str, Any]:
         refunded_ms=now_ms(),
     )
     callbacks.notify(order, CallbackOperation.REFUNDED, True, amount)
-    return SUCCESS
+    return success("refund")
 
 
 def _change_if(

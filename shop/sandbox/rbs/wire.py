@@ -1,17 +1,34 @@
-"""JSON bodies exactly as the RBS gateway writes them (rbs.md 2.2, 3.4, 3.5)."""
+"""JSON bodies exactly as the RBS gateway writes them (rbs.md 2.2, 3.4, 3.5), in either dialect.
+
+Gateways of the same API write errorCode two ways (rbs.md 8.1, 10), chosen by
+SANDBOX_RBS_DIALECT:
+
+- sber (the default): every errorCode a string ("0"), none on register's success: the one
+  answer the seeds show (MTS's test gateway: {"orderId", "formUrl"}), and Sber's legacy stand;
+  getOrderStatus.do answers with capitalized keys (OrderStatus, ErrorCode, ...).
+- bpc: BPC's reference examples: deposit.do, reverse.do and refund.do answer a number
+  ({"errorCode":0}, errors too), register's success carries errorCode "0", and
+  getOrderStatus.do answers in lower camel case like getOrderStatusExtended.do.
+"""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from flask import Response
+from flask import Response, current_app
 
 from shop.sandbox.rbs.models import GatewayOrder, OrderStatus
 
 API_PREFIX = "/payment/rest/"
 CONTENT_TYPE = "application/json;charset=UTF-8"
 TERMINAL_ID = "12345678"
+
+DIALECT_SETTING = "SANDBOX_RBS_DIALECT"
+DIALECTS = ("sber", "bpc")
+# The methods whose errorCode BPC writes as a number (rbs.md 4: {"errorCode":0,...}).
+NUMERIC_IN_BPC = frozenset({"deposit", "reverse", "refund"})
+LEGACY_STATUS = "getOrderStatus"
 
 _PAYMENT_STATE = {
     OrderStatus.CREATED: "CREATED",
@@ -50,11 +67,46 @@ def http_error(code: int, name: str) -> Response:
     return json_response({"errorCode": "7", "errorMessage": message}, status=code)
 
 
-def error_body(error: ApiError, legacy: bool = False) -> dict[str, Any]:
-    """Write an error with string codes; getOrderStatus.do capitalizes the keys."""
-    if legacy:
-        return {"ErrorCode": error.code, "ErrorMessage": error.message}
-    return {"errorCode": error.code, "errorMessage": error.message, **error.extra}
+def dialect() -> str:
+    """The dialect this gateway speaks: "sber" or "bpc" (checked at start by check_dialect)."""
+    return str(current_app.config[DIALECT_SETTING])
+
+
+def check_dialect(value: object) -> None:
+    """Refuse an unknown dialect at startup rather than on the first call."""
+    if value not in DIALECTS:
+        raise ValueError(f"{DIALECT_SETTING} must be sber or bpc, not {value!r}")
+
+
+def error_code(code: str, method: str) -> str | int:
+    """errorCode as the dialect writes it for method: a number in BPC's management answers."""
+    return int(code) if dialect() == "bpc" and method in NUMERIC_IN_BPC else code
+
+
+def success(method: str) -> dict[str, Any]:
+    """The answer of a management method (deposit, reverse, refund) that did its work."""
+    return {"errorCode": error_code("0", method), "errorMessage": "Success"}
+
+
+def registered(order_id: str, form_url: str) -> dict[str, Any]:
+    """register.do's success: no errorCode in Sber's form, errorCode "0" in BPC's."""
+    body: dict[str, Any] = {"orderId": order_id, "formUrl": form_url}
+    if dialect() == "bpc":
+        body["errorCode"] = "0"
+    return body
+
+
+def _capitalized() -> bool:
+    """getOrderStatus.do capitalizes its keys in Sber's form (rbs.md 3.5)."""
+    return dialect() == "sber"
+
+
+def error_body(error: ApiError, method: str = "") -> dict[str, Any]:
+    """Write an error in the method's form; Sber's getOrderStatus.do capitalizes the keys."""
+    code = error_code(error.code, method)
+    if method == LEGACY_STATUS and _capitalized():
+        return {"ErrorCode": code, "ErrorMessage": error.message}
+    return {"errorCode": code, "errorMessage": error.message, **error.extra}
 
 
 def merchant_order_params(order: GatewayOrder) -> list[dict[str, str]]:
@@ -135,23 +187,37 @@ def _bank_info(order: GatewayOrder) -> dict[str, str]:
     return {"bankCountryCode": "UNKNOWN", "bankCountryName": "Unknown"}
 
 
+# getOrderStatus.do's keys that Sber capitalizes; the others are the same in both dialects.
+_SBER_LEGACY_KEYS = {
+    "orderStatus": "OrderStatus",
+    "errorCode": "ErrorCode",
+    "errorMessage": "ErrorMessage",
+    "orderNumber": "OrderNumber",
+    "amount": "Amount",
+    "pan": "Pan",
+    "ip": "Ip",
+}
+
+
 def legacy_status(order: GatewayOrder) -> dict[str, Any]:
-    """Build the old getOrderStatus.do body with its capitalized keys."""
+    """Build the old getOrderStatus.do body (Sber capitalizes its keys, BPC does not)."""
     body: dict[str, Any] = {
-        "OrderStatus": order.status,
-        "ErrorCode": "0",
-        "ErrorMessage": "Success",
-        "OrderNumber": order.order_number,
-        "Amount": order.amount,
+        "orderStatus": order.status,
+        "errorCode": "0",
+        "errorMessage": "Success",
+        "orderNumber": order.order_number,
+        "amount": order.amount,
         "currency": order.currency,
         "depositAmount": order.deposited_amount,
     }
     if order.masked_pan:
-        body["Pan"] = order.masked_pan
+        body["pan"] = order.masked_pan
         body["expiration"] = order.expiration
         body["cardholderName"] = order.cardholder_name
     if order.approval_code:
         body["approvalCode"] = order.approval_code
     if order.payer_ip:
-        body["Ip"] = order.payer_ip
-    return body
+        body["ip"] = order.payer_ip
+    if not _capitalized():
+        return body
+    return {_SBER_LEGACY_KEYS.get(key, key): value for key, value in body.items()}

@@ -65,5 +65,5 @@ def test_an_armed_fault_ignores_the_next_call_only(client, rbs, paid):
     assert ignored.get_data() == ACCEPTED
     assert after_ignored[0]["refundedAmount"] == 0
     assert after_ignored[1] == ["deposited"]  # the payment's callback, none for the refund
-    assert served == {"errorCode": 0, "errorMessage": "Success"}  # the real answer's form
+    assert served == {"errorCode": "0", "errorMessage": "Success"}  # the real answer
     assert state(client, rbs, order_id)[0]["refundedAmount"] == 100

@@ -75,7 +75,7 @@ def test_a_full_two_stage_life_notifies_every_step(order, pay, rbs, receiver):
     for count, (method, amount) in enumerate(
         (("deposit", "0"), ("refund", "1000"), ("refund", "0"))
     ):
-        assert rbs(method, orderId=md_order, amount=amount)["errorCode"] == 0
+        assert rbs(method, orderId=md_order, amount=amount)["errorCode"] == "0"
         receiver.wait_for(count + 2)  # each callback has its own thread: no order among them
     hits = receiver.wait_for(4)
     assert events(hits) == [("approved", "1"), ("deposited", "1"), *[("refunded", "1")] * 2]

@@ -36,7 +36,7 @@ def test_full_deposit_with_amount_zero(paid, rbs):
     assert amounts(rbs, order_id) == (1, "APPROVED", 10000, 0, 0)
 
     assert rbs("deposit", orderId=order_id, amount="0") == {
-        "errorCode": 0,
+        "errorCode": "0",
         "errorMessage": "Success",
     }
 
@@ -45,7 +45,7 @@ def test_full_deposit_with_amount_zero(paid, rbs):
 
 def test_partial_deposit_then_no_second_one(paid, rbs):
     order_id = paid(two_stage=True)
-    assert rbs("deposit", orderId=order_id, amount="6000")["errorCode"] == 0
+    assert rbs("deposit", orderId=order_id, amount="6000")["errorCode"] == "0"
     assert amounts(rbs, order_id) == (2, "DEPOSITED", 10000, 6000, 0)
     assert rbs("deposit", orderId=order_id, amount="100")["errorCode"] == "7"
 
@@ -63,7 +63,7 @@ def test_deposit_of_a_one_stage_order_is_the_wrong_state(paid, rbs):
 
 def test_reverse_a_hold_once(paid, rbs):
     order_id = paid(two_stage=True)
-    assert rbs("reverse", orderId=order_id)["errorCode"] == 0
+    assert rbs("reverse", orderId=order_id)["errorCode"] == "0"
     assert amounts(rbs, order_id)[:2] == (3, "REVERSED")
     second = rbs("reverse", orderId=order_id)
     assert second["errorCode"] == "7" and second["errorMessage"]
@@ -77,15 +77,15 @@ def test_reverse_after_a_refund_is_refused(paid, rbs):
 
 def test_partial_refunds_add_up_and_never_exceed_the_deposit(paid, rbs):
     order_id = paid()
-    assert rbs("refund", orderId=order_id, amount="3000")["errorCode"] == 0
-    assert rbs("refund", orderId=order_id, amount="2500")["errorCode"] == 0
+    assert rbs("refund", orderId=order_id, amount="3000")["errorCode"] == "0"
+    assert rbs("refund", orderId=order_id, amount="2500")["errorCode"] == "0"
     assert amounts(rbs, order_id) == (4, "REFUNDED", 10000, 4500, 5500)
 
     too_much = rbs("refund", orderId=order_id, amount="4501")
     assert too_much["errorCode"] == "7"
     assert amounts(rbs, order_id) == (4, "REFUNDED", 10000, 4500, 5500)
 
-    assert rbs("refund", orderId=order_id, amount="0")["errorCode"] == 0  # the rest
+    assert rbs("refund", orderId=order_id, amount="0")["errorCode"] == "0"  # the rest
     assert amounts(rbs, order_id) == (4, "REFUNDED", 10000, 0, 10000)
     assert rbs("refund", orderId=order_id, amount="1")["errorCode"] == "7"
 
@@ -139,7 +139,7 @@ def test_one_stage_payment_reversed_within_the_window(paid, rbs, clock):
     assert amounts(rbs, order_id) == (2, "DEPOSITED", 10000, 10000, 0)
 
     assert rbs("reverse", orderId=order_id, amount="10000") == {
-        "errorCode": 0,
+        "errorCode": "0",
         "errorMessage": "Success",
     }
 
@@ -152,7 +152,7 @@ def test_one_stage_payment_reversed_within_the_window(paid, rbs, clock):
 def test_reverse_after_a_deposit_of_a_hold_and_then_nothing_else(paid, rbs):
     order_id = paid(two_stage=True)
     rbs("deposit", orderId=order_id, amount="4000")
-    assert rbs("reverse", orderId=order_id)["errorCode"] == 0
+    assert rbs("reverse", orderId=order_id)["errorCode"] == "0"
     assert amounts(rbs, order_id) == (3, "REVERSED", 10000, 0, 0)
     assert rbs("deposit", orderId=order_id, amount="0")["errorCode"] == "7"
 
@@ -171,7 +171,7 @@ def test_refund_of_a_partial_deposit_is_capped_by_it(paid, rbs):
     rbs("deposit", orderId=order_id, amount="6000")
     exceeding = rbs("refund", orderId=order_id, amount="6001")
     assert exceeding == {"errorCode": "7", "errorMessage": "Refund amount exceeds deposited amount"}
-    assert rbs("refund", orderId=order_id, amount="0")["errorCode"] == 0
+    assert rbs("refund", orderId=order_id, amount="0")["errorCode"] == "0"
     assert amounts(rbs, order_id) == (4, "REFUNDED", 10000, 0, 6000)
 
 
@@ -189,7 +189,7 @@ def test_operations_by_order_number(register, pay, rbs):
     number = "op-by-number-1"
     answer = register("registerPreAuth", orderNumber=number, amount="10000")
     pay(answer["formUrl"], CARD)
-    assert rbs("deposit", orderNumber=number, amount="0")["errorCode"] == 0
+    assert rbs("deposit", orderNumber=number, amount="0")["errorCode"] == "0"
     assert amounts(rbs, answer["orderId"])[:2] == (2, "DEPOSITED")
     assert rbs("refund", orderNumber="no-such-number", amount="1")["errorCode"] == "6"
 

@@ -3,7 +3,11 @@
 import pytest
 
 from shop.payments.gateways.base import Outcome, PaymentRef
-from shop.payments.gateways.errors import GatewayProtocolError
+from shop.payments.gateways.errors import (
+    GatewayOrderNotFound,
+    GatewayProtocolError,
+    GatewayRejected,
+)
 from shop.payments.gateways.payneteasy import (
     PaynetEasyClient,
     form_control,
@@ -123,3 +127,42 @@ def _genuine(gateway, params) -> bool:
     """Whether the client reads a callback as signed (and naming a payment)."""
     notice = gateway.read_callback(params)
     return notice is not None and notice.genuine
+
+
+REFUSALS = {
+    "validation-error": "type=validation-error\n&error-message=Control+mismatch\n&error-code=2\n",
+    "error": "type=error\n&error-message=Order+not+found\n&error-code=5\n",
+}
+
+
+@pytest.fixture
+def refusing_gateway():
+    """A loopback PaynetEasy that refuses every status call with the answer a test picks."""
+    from flask import Flask
+
+    from tests.support import serve_on_loopback
+
+    answer = {"kind": "error"}
+    stub = Flask("refusing_pne")
+    stub.post("/paynet/api/v2/status/1")(lambda: REFUSALS[answer["kind"]])
+    url, stop = serve_on_loopback(stub)
+    client = PaynetEasyClient(f"{url}/paynet/api/v2", endpoint_id="1", login="l", control_key=KEY)
+    yield client, answer
+    stop()
+
+
+def test_a_refused_status_by_number_is_never_taken_for_a_missing_order(refusing_gateway):
+    client, answer = refusing_gateway
+    with pytest.raises(GatewayOrderNotFound):
+        client.status(PaymentRef("RS1-1-ab"))  # type=error, by client_orderid alone
+
+    answer["kind"] = "validation-error"  # a wrong control or login: the order may well exist
+    with pytest.raises(GatewayRejected) as refused:
+        client.status(PaymentRef("RS1-1-ab"))
+    assert not isinstance(refused.value, GatewayOrderNotFound)
+    assert refused.value.code == "2"
+
+    answer["kind"] = "error"  # with the gateway's id, type=error is a refusal like any other
+    with pytest.raises(GatewayRejected) as by_id:
+        client.status(PaymentRef("RS1-1-ab", "1788082"))
+    assert not isinstance(by_id.value, GatewayOrderNotFound)

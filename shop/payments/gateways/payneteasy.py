@@ -180,13 +180,8 @@ class PaynetEasyClient:
         if operation_ref:
             data["by-request-sn"] = operation_ref  # not signed: control covers the order
         data["control"] = status_control(self.login, ref.order_number, orderid, self._key)
-        try:
-            body = self._call("status", data, True)
-        except GatewayRejected as exc:
-            # With no orderid, an "error" answer means the gateway has no such client_orderid.
-            if not orderid and exc.code != "validation-error":
-                raise GatewayOrderNotFound(str(exc), code=exc.code) from exc
-            raise
+        # With no orderid, type=error means the gateway has no such client_orderid.
+        body = self._call("status", data, True, error_means_missing=not orderid)
         if body.get("type") != "status-response":
             raise GatewayProtocolError("The payment gateway sent an unexpected status answer.")
         return parse_status(body)
@@ -251,6 +246,8 @@ class PaynetEasyClient:
         data: dict[str, str],
         repeatable: bool,
         hidden: frozenset[str] = frozenset(),
+        *,
+        error_means_missing: bool = False,
     ) -> dict[str, str]:
         response = self._http.post(
             self._url(command), command, data, repeatable=repeatable, also_hidden=hidden
@@ -259,7 +256,11 @@ class PaynetEasyClient:
         kind = body.get("type", "")
         if kind in {"validation-error", "error"}:
             message = body.get("error-message") or kind
-            raise GatewayRejected(message, code=body.get("error-code") or kind)
+            # A validation-error is a refused request (a wrong login or control): never
+            # proof that an order does not exist, whatever its error-code.
+            missing = error_means_missing and kind == "error"
+            error = GatewayOrderNotFound if missing else GatewayRejected
+            raise error(message, code=body.get("error-code") or kind)
         if not kind:
             raise GatewayProtocolError("The payment gateway sent an unreadable answer.")
         return body

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, current_app, g, session
 from flask_babel import get_locale
 
-from shop import static_files
+from shop import diagram, static_files
 from shop.cart import service as cart
 from shop.config import sandbox_faults_page
 from shop.money import Currency, format_money, to_major
@@ -45,6 +45,7 @@ def register(app: Flask) -> None:
     app.add_template_global(get_locale, "get_locale")
     app.add_template_global(gateway_faults_url, "gateway_faults_url")
     app.add_template_test(shown_to_buyer, "shown_to_buyer")
+    app.add_template_global(diagram.sequence, "sequence_diagram")
     static_files.register(app)
 
     @app.context_processor

@@ -11,7 +11,12 @@ SANDBOX_URL ?= http://127.0.0.1:5001
 # database named here is only connected to, for CREATE and DROP DATABASE.
 POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run serve test test-postgres bench lint db install browser messages clean
+# The translations: edited in the .po (committed), compiled to the .mo (git-ignored) here.
+CATALOGS := translations
+PO := $(wildcard $(CATALOGS)/*/LC_MESSAGES/messages.po)
+MO := $(PO:.po=.mo)
+
+.PHONY: run serve test test-postgres bench lint db install translations browser messages clean
 
 run: db  ## shop + embedded sandbox on http://127.0.0.1:5000 (dev server, threaded)
 	$(FLASK) run --host 127.0.0.1 --port 5000 --with-threads
@@ -45,7 +50,12 @@ lint: install
 db: install  ## create the tables and seed the demo catalog (idempotent)
 	$(FLASK) init-db
 
-install: $(STAMP)
+install: $(STAMP) translations
+
+translations: $(MO)  ## compile the .po catalogs (make install, run, serve and test do it)
+
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile --statistics -i $< -o $@
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -58,8 +68,11 @@ browser:
 	  echo "installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
-messages: install  ## extract every translatable string into messages.pot
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o messages.pot .
+messages: install  ## extract every translatable string (shop and sandbox), update each .po
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -c TRANSLATORS: --no-location --sort-output \
+	  --no-wrap -o messages.pot .
+	$(BIN)/pybabel -q update -i messages.pot -d $(CATALOGS) --ignore-obsolete --no-wrap
+	@echo "now translate the new msgids (empty or fuzzy) in $(CATALOGS)/*/LC_MESSAGES/messages.po"
 
 clean:
-	rm -rf $(VENV) instance/*.sqlite3 .pytest_cache .ruff_cache
+	rm -rf $(VENV) instance/*.sqlite3 .pytest_cache .ruff_cache $(MO)

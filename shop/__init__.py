@@ -51,6 +51,8 @@ def _load_config(app: Flask, test_config: dict | None) -> None:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=str(app.config["SHOP_PUBLIC_URL"]).startswith("https://"),
         BABEL_DEFAULT_LOCALE=app.config["SHOP_LANGUAGE"],
+        # One catalog for the shop and the sandbox, compiled by `make` (see README).
+        BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
         MAX_CONTENT_LENGTH=64 * 1024,
     )
     if not app.config.get("SECRET_KEY"):
@@ -88,6 +90,7 @@ def _configure_logging() -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    from shop.language import select_locale
     from shop.sqlite import tune
 
     db.init_app(app)
@@ -95,7 +98,7 @@ def register_extensions(app: Flask) -> None:
         tune(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
-    babel.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -103,11 +106,13 @@ def register_blueprints(app: Flask) -> None:
     from shop.cart.views import bp as cart_bp
     from shop.catalog.views import bp as catalog_bp
     from shop.checkout.views import bp as checkout_bp
+    from shop.language import bp as language_bp
 
     app.register_blueprint(catalog_bp)
     app.register_blueprint(cart_bp)
     app.register_blueprint(checkout_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(language_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -31,6 +31,8 @@ def _titles() -> dict[int, str]:
         404: _("Not found"),
         405: _("This action is not allowed here"),
         413: _("That was too much data"),
+        429: _("Too many requests"),
+        503: _("The shop is busy"),
     }
 
 

@@ -1,15 +1,19 @@
-"""Jinja helpers: the one money filter, the cart badge, the timeline labels, the mode."""
+"""Jinja helpers: the one money filter, dates, the words for stored codes, the cart badge,
+the timeline labels, the mode."""
 
 from __future__ import annotations
 
 from flask import Flask, current_app, g, session
-from flask_babel import get_locale
+from flask_babel import format_datetime, format_time, get_locale
 
 from shop import diagram, static_files
 from shop.cart import service as cart
 from shop.config import sandbox_faults_page
+from shop.labels import word
+from shop.language import LANGUAGES
 from shop.money import Currency, format_money, to_major
 from shop.orders import shop_currency
+from shop.payments import decline_reason
 from shop.payments.timeline import STEPS, shown_to_buyer
 
 
@@ -42,7 +46,13 @@ def gateway_faults_url() -> str:
 def register(app: Flask) -> None:
     app.add_template_filter(money, "money")
     app.add_template_filter(major, "major")
+    # Dates and times in the reader's locale (Flask-Babel: BABEL_DEFAULT_TIMEZONE, UTC).
+    app.add_template_filter(format_datetime, "datetime")
+    app.add_template_filter(format_time, "time")
+    app.add_template_filter(word, "word")
+    app.add_template_filter(decline_reason, "decline_reason")
     app.add_template_global(get_locale, "get_locale")
+    app.add_template_global(LANGUAGES, "LANGUAGES")
     app.add_template_global(gateway_faults_url, "gateway_faults_url")
     app.add_template_test(shown_to_buyer, "shown_to_buyer")
     app.add_template_global(diagram.sequence, "sequence_diagram")

@@ -24,6 +24,7 @@ from shop.models import Order, Payment, new_token, utcnow
 from tests.support import (
     Buyer,
     LiveShop,
+    compile_translations,
     make_config,
     prepare_database,
     release_database,
@@ -34,7 +35,9 @@ _OWN_DATABASE = pytest.StashKey[tuple[URL, str, str]]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Point TEST_DATABASE_URL at a new database; the one it names is only connected to."""
+    """Compile the catalogs `make` would; point TEST_DATABASE_URL at a new database (the
+    one it names is only connected to)."""
+    compile_translations()
     given = os.environ.get("TEST_DATABASE_URL", "")
     if not given.startswith("postgresql"):
         return

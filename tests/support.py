@@ -30,6 +30,7 @@ CARD_DECLINE = "5168 4948 9505 5780"
 CARD_NO_FUNDS = "4000 0000 0000 9995"
 PNE_CARD = "4444 5555 6666 1111"
 LIVE_STAFF_PASSWORD = "live-staff-password"
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 
 
 class Clock:
@@ -72,6 +73,23 @@ def make_config(tmp_path: Path, **overrides: object) -> dict[str, object]:
     }
     config.update(overrides)
     return config
+
+
+def compile_translations() -> None:
+    """Compile each .po whose .mo is missing or older, as `make` does (a bare `pytest` too)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in sorted(TRANSLATIONS.glob("*/LC_MESSAGES/*.po")):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with po.open("rb") as source:
+            catalog = read_po(source, locale=po.parent.parent.name)
+        partial = mo.with_suffix(f".{os.getpid()}.tmp")  # another run may compile at once
+        with partial.open("wb") as target:
+            write_mo(target, catalog)  # fuzzy entries left out, as pybabel compile does
+        partial.replace(mo)
 
 
 def prepare_database(app: Flask) -> None:

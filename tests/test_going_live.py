@@ -185,7 +185,7 @@ def test_a_hundred_forged_callbacks_are_counted_not_written_down(tmp_path):
         staff = Staff(shop)
         staff.sign_in()
         assert (
-            "100 forged return(s) or callback(s)"
+            "100 forged returns or callbacks"
             in staff.get(f"/admin/orders/{payment.order.token}").text
         )
         staff.close()

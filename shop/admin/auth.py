@@ -20,6 +20,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from shop.admin import accounts, throttle
 from shop.config import DEMO_ADMIN_PASSWORD
+from shop.language import SESSION_KEY as LANGUAGE_KEY
 
 _USER, _GENERATION, _SEEN = "staff", "staff_generation", "staff_seen"
 
@@ -74,8 +75,11 @@ def check_credentials(username: str, password: str) -> bool:
 def sign_in(username: str) -> None:
     throttle.forget(_client())
     generation = accounts.generation(username, password_fingerprint())
-    session.clear()  # a new session: nothing carried over from before sign-in
+    language = session.get(LANGUAGE_KEY)
+    session.clear()  # a new session: nothing carried over from before sign-in...
     session.update({_USER: username, _GENERATION: generation, _SEEN: time.time()})
+    if language:  # ...but the language the reader chose
+        session[LANGUAGE_KEY] = language
 
 
 def sign_out() -> None:

@@ -6,6 +6,7 @@ from wtforms import HiddenField, PasswordField, SearchField, SelectField, String
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from shop.labels import STATES
 from shop.orders import NEEDS_ATTENTION
 from shop.payments import PaymentState
 
@@ -32,8 +33,8 @@ class OrderFilterForm(FlaskForm):
     q = SearchField(_l("Search"), validators=[Optional(), Length(max=100)])
     state = SelectField(
         _l("State"),
-        choices=[SelectChoice("", "any"), SelectChoice(NEEDS_ATTENTION, _l("needs attention"))]
-        + [SelectChoice(state.value) for state in PaymentState],
+        choices=[SelectChoice("", _l("any")), SelectChoice(NEEDS_ATTENTION, _l("needs attention"))]
+        + [SelectChoice(state.value, STATES[state.value]) for state in PaymentState],
         validators=[Optional()],
         validate_choice=True,
     )

@@ -9,6 +9,7 @@ from shop import orders, payments
 from shop.admin import auth
 from shop.admin.forms import AmountForm, OrderFilterForm, SignInForm
 from shop.cart.forms import EmptyForm
+from shop.labels import word
 from shop.models import Order
 from shop.money import Currency, parse_major
 from shop.payments import PaymentError
@@ -89,13 +90,16 @@ def act(token: str, action: str):
     except (PaymentError, ValueError) as exc:
         flash(str(exc), "error")
     else:
-        flash(_("Done: %(action)s confirmed by the gateway.", action=action), "success")
+        done = _("Done: %(action)s confirmed by the gateway.", action=word(action, "operation"))
+        flash(done, "success")
     return redirect(url_for("admin.order_detail", token=token), 303)
 
 
 def _run(action: str, payment, typed: str) -> None:
-    currency = Currency.from_code(payment.currency)
-    amount = parse_major(typed, currency) if typed else None
+    try:
+        amount = parse_major(typed, Currency.from_code(payment.currency)) if typed else None
+    except ValueError as exc:  # its own words are the developer's, in English
+        raise ValueError(_("Type an amount such as 12.50.")) from exc
     if action == "capture":
         payments.capture(payment, amount)
     elif action == "release":

@@ -6,6 +6,7 @@
     refresh               ask the gateway and apply what it says (the only way state moves)
     capture, release, refund   staff operations, each confirmed by a status call
     sync                  the reconciler (`flask payments sync`)
+    decline_reason        why the bank said no, in the buyer's language where the code is known
 
 The names are loaded on first use: models import `payments.states`, and these use cases
 import models, so importing them here eagerly would make a cycle.
@@ -32,6 +33,7 @@ _WHERE = {
     "sync": "reconcile",
     "checkout_choices": "purchase",
     "is_known_provider": "purchase",
+    "decline_reason": "reasons",
     # what the use cases raise, and the states they leave a payment in
     "PaymentError": "errors",
     "PaymentUnavailable": "errors",
@@ -56,6 +58,7 @@ __all__ = [  # noqa: RUF022 (in _WHERE's order)
     "sync",
     "checkout_choices",
     "is_known_provider",
+    "decline_reason",
     "PaymentError",
     "PaymentUnavailable",
     "ForgedNotification",
@@ -85,6 +88,7 @@ if TYPE_CHECKING:  # what a reader and a type checker see
         retry,
         start,
     )
+    from shop.payments.reasons import decline_reason
     from shop.payments.reconcile import sync
     from shop.payments.states import PaymentState
 

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, update
 
 from shop.extensions import db
+from shop.labels import word
 from shop.models import Operation, OperationState, Payment, utcnow
 from shop.money import Currency
 from shop.payments import bookkeeping, timeline
@@ -158,8 +159,8 @@ def _allow(payment: Payment, action: str) -> None:
     if action not in available_actions(payment):
         message = _(
             "You cannot %(action)s a payment that is %(state)s.",
-            action=action,
-            state=payment.state,
+            action=word(action, "operation"),
+            state=word(payment.state, "state"),
         )
         raise OperationNotAllowed(message)
 
@@ -207,7 +208,8 @@ def _confirm(payment: Payment, operation: Operation, done: Done) -> GatewayStatu
             summary = f"{operation.kind} declined by the gateway"
             timeline.record(payment, EventKind.OPERATION, STEP, summary)
             db.session.commit()
-            raise PaymentRefused(_("The gateway declined the %(kind)s.", kind=operation.kind))
+            kind = word(operation.kind, "operation")
+            raise PaymentRefused(_("The gateway declined the %(kind)s.", kind=kind))
         if attempt + 1 < _CONFIRM_TRIES:
             time.sleep(_CONFIRM_PAUSE)
     bookkeeping.settle(operation, OperationState.UNCONFIRMED)

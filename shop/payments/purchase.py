@@ -17,6 +17,7 @@ from datetime import UTC
 from urllib.parse import urlsplit
 
 from flask import current_app
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from shop.config import api_url
@@ -152,12 +153,18 @@ def _register_request(order: Order, payment: Payment, client_ip: str = "") -> Re
         return_url=base + shop_path("checkout.returned", token=payment.token),
         fail_url=base + shop_path("checkout.failed", token=payment.token),
         description=_("Order %(number)s", number=order.number),
-        language=str(config["SHOP_LANGUAGE"])[:2],
+        language=_buyer_language(str(config["SHOP_LANGUAGE"])),
         payer=Payer(email=order.email, name=order.name, ip=client_ip),
         page_lifetime_secs=int(config["PAYMENT_PAGE_LIFETIME_SECS"]),
         two_stage=payment.two_stage,
         callback_url=callback_url,
     )
+
+
+def _buyer_language(fallback: str) -> str:
+    """The buyer's language (this request's locale): the gateway's page opens in it."""
+    locale = get_locale()
+    return locale.language if locale else fallback[:2]
 
 
 def is_gateway_page(provider: str, form_url: str) -> bool:

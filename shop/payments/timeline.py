@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from enum import IntEnum, StrEnum
 
+from flask_babel import lazy_gettext as _l
+
 from shop.extensions import db
 from shop.models import Payment, PaymentEvent
 from shop.payments.gateways.transport import Exchange, ExchangeObserver
@@ -27,21 +29,22 @@ class Step(IntEnum):
 
     @property
     def label(self) -> str:
+        """The step's name in the reader's language (translated when shown)."""
         return _LABELS[self]
 
 
 _LABELS = {
-    Step.BUY: "Buyer clicks Buy",
-    Step.RECEIVE: "Shop receives the purchase",
-    Step.REGISTER: "Shop registers the order",
-    Step.REGISTERED: "Gateway answers its order id and payment page",
-    Step.REDIRECT: "Shop redirects to the payment page",
-    Step.PAGE: "Gateway opens the payment page",
-    Step.CARD: "Buyer enters card data",
-    Step.PROCESS: "Gateway processes the payment",
-    Step.RETURN: "Buyer returns to the shop",
-    Step.VERIFY: "Shop verifies the status",
-    Step.AFTER_SALE: "After the sale: capture, release, refund",
+    Step.BUY: _l("Buyer clicks Buy"),
+    Step.RECEIVE: _l("Shop receives the purchase"),
+    Step.REGISTER: _l("Shop registers the order"),
+    Step.REGISTERED: _l("Gateway answers its order id and payment page"),
+    Step.REDIRECT: _l("Shop redirects to the payment page"),
+    Step.PAGE: _l("Gateway opens the payment page"),
+    Step.CARD: _l("Buyer enters card data"),
+    Step.PROCESS: _l("Gateway processes the payment"),
+    Step.RETURN: _l("Buyer returns to the shop"),
+    Step.VERIFY: _l("Shop verifies the status"),
+    Step.AFTER_SALE: _l("After the sale: capture, release, refund"),
 }
 # The timeline's labels by step number (templates index it with the stored integer).
 STEPS: dict[int, str] = {int(step): step.label for step in Step}

@@ -168,6 +168,12 @@ class Gateway(Protocol):
         ...
 
 
+def N_(text: str) -> str:
+    """Mark a text for the shop's translation catalog (`make messages` extracts it); the shop
+    translates it when it shows it, so the client itself needs no Babel."""
+    return text
+
+
 @dataclass(frozen=True)
 class Provider:
     """One gateway as the shop knows it: every gateway module exports one, as PROVIDER.
@@ -179,7 +185,7 @@ class Provider:
     """
 
     key: str
-    label: str
+    label: str  # the buyer's words for it, marked N_("...") for the translation catalog
     settings: Mapping[str, object]  # <NAME>: default; the type of each default is its type
     connect: Callable[[str, Mapping[str, object], Wiring], Gateway]  # (API URL, settings, wiring)
     secrets: frozenset[str] = frozenset()  # settings never printed (masked by config-check)

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from urllib.parse import parse_qsl
 
 from shop.payments.gateways.base import (
+    N_,
     Currency,
     GatewayStatus,
     Notice,
@@ -356,7 +357,7 @@ def _connect(api_url: str, settings: Mapping[str, object], wiring: Wiring) -> Pa
 
 PROVIDER = Provider(
     key="payneteasy",
-    label="Bank card (PaynetEasy)",
+    label=N_("Bank card (PaynetEasy)"),
     settings={
         "ENDPOINT_ID": "",
         "ENDPOINT_GROUP_ID": "",  # sign and send by endpoint group instead, when set

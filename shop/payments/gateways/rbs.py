@@ -11,6 +11,7 @@ from urllib.parse import urljoin
 import requests
 
 from shop.payments.gateways.base import (
+    N_,
     Currency,
     GatewayStatus,
     Notice,
@@ -255,7 +256,7 @@ def _connect(api_url: str, settings: Mapping[str, object], wiring: Wiring) -> Rb
 
 PROVIDER = Provider(
     key="rbs",
-    label="Bank card (RBS)",
+    label=N_("Bank card (RBS)"),
     settings={
         "USERNAME": "",
         "PASSWORD": "",

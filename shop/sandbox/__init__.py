@@ -71,7 +71,7 @@ def load_config(test_config: dict[str, Any] | None) -> dict[str, Any]:
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the sandbox app, standalone or to mount under /sandbox."""
     from shop.sandbox import payneteasy, rbs
-    from shop.sandbox.common import errors, hardening
+    from shop.sandbox.common import errors, hardening, i18n
     from shop.sandbox.common.db import db
     from shop.sandbox.faults import control as fault_control
     from shop.sandbox.faults import page as fault_page
@@ -82,6 +82,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(load_config(test_config))
     db.init_app(app)
+    i18n.init_app(app)
     rbs.init_app(app)
     payneteasy.init_app(app)
     app.register_blueprint(fault_control.bp)

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable
 
 from flask import Flask, Response, current_app, render_template, request
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from shop.sandbox.common.db import db
@@ -35,10 +36,25 @@ def _http_error(error: HTTPException) -> Response:
     for prefix, write in current_app.extensions.get(EXTENSION, {}).items():
         if request.path.startswith(prefix):
             return write(code, error.name or "Error")
-    html = render_template(
-        "sandbox/error.html", code=code, title=error.name, message=error.description
-    )
+    # Werkzeug's own names and descriptions are English-only; the sandbox's pass through abort().
+    own = error.description != type(error).description
+    title = _titles().get(code, error.name)
+    message = error.description if own else _("Go back to the shop and try again.")
+    html = render_template("sandbox/error.html", code=code, title=title, message=message)
     return Response(html, status=code, content_type="text/html; charset=utf-8")
+
+
+def _titles() -> dict[int, str]:
+    """HTTP's reason phrases, in the page's language."""
+    return {
+        400: _("Bad Request"),
+        403: _("Forbidden"),
+        404: _("Not Found"),
+        405: _("Method Not Allowed"),
+        413: _("Request Entity Too Large"),
+        429: _("Too Many Requests"),
+        500: _("Internal Server Error"),
+    }
 
 
 def _unexpected(error: Exception) -> Response:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from shop.sandbox.common.i18n import money
+
 _AMOUNT = re.compile(r"^[0-9]{1,10}(\.[0-9]{1,2})?$")
 
 
@@ -22,5 +24,5 @@ def major(minor: int) -> str:
 
 
 def display(minor: int, currency: str) -> str:
-    """Show an amount on the hosted pages: '1,234.50 RUB'."""
-    return f"{Decimal(minor).scaleb(-2):,.2f} {currency}"
+    """Show an amount on the hosted pages, as their language writes it: '1 234,50 ₽'."""
+    return money(minor, currency)

@@ -12,10 +12,12 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
 from shop.sandbox.common.card_form import CardFormError, CardInput, parse_card_form
 from shop.sandbox.common.clock import now_s
+from shop.sandbox.common.i18n import speak
 from shop.sandbox.payneteasy import orders
 from shop.sandbox.payneteasy.amounts import display
 from shop.sandbox.payneteasy.issuer import (
@@ -45,7 +47,8 @@ def _order_or_404(token: str) -> PaynetOrder:
     """Find the order behind a form URL or answer a plain 404 page."""
     order = orders.find_by_token(token)
     if order is None:
-        abort(404, description="There is no payment form at this address.")
+        abort(404, description=_("There is no payment form at this address."))
+    speak(order.language)  # the merchant's preferred_language, else the payer's browser
     return order
 
 
@@ -139,7 +142,7 @@ def _parse_card() -> CardInput:
         now_s(),
     )
     if not luhn_valid(card.pan):
-        raise CardFormError("This card number is not valid: check the digits.")
+        raise CardFormError(_("This card number is not valid: check the digits."))
     return card
 
 

@@ -6,6 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from flask_babel import gettext as _
+
+from shop.sandbox.common.i18n import N_, translated
+
 THREE_DS_PASSWORD = "hint"  # noqa: S105 - the public sandbox 3-D Secure password
 
 
@@ -33,32 +37,41 @@ class CvvRule:
 
     cvvs: tuple[str, ...]
     decision: PaynetDecision
-    behaviour: str
+    what: str = ""  # marked N_(); none: "Declined:" and the decision's message
+
+    @property
+    def behaviour(self) -> str:
+        """What the CVV does, in the page's language."""
+        if self.what:
+            return translated(self.what)
+        reason = translated(self.decision.error_message)
+        return _("Declined: %(reason)s", reason=reason[:1].lower() + reason[1:])
 
 
 APPROVED = PaynetDecision(PaynetOutcome.APPROVE)
 THREE_DS = PaynetDecision(PaynetOutcome.THREE_DS)
 UNKNOWN = PaynetDecision(PaynetOutcome.UNKNOWN)
-DECLINED = PaynetDecision(PaynetOutcome.DECLINE, "Declined", "100")
-THREE_DS_FAILED = PaynetDecision(PaynetOutcome.DECLINE, "3-D Secure authentication failed", "105")
-CANCELLED = PaynetDecision(PaynetOutcome.DECLINE, "Cancelled by payer", "110")
+DECLINED = PaynetDecision(PaynetOutcome.DECLINE, N_("Declined"), "100")
+THREE_DS_FAILED = PaynetDecision(
+    PaynetOutcome.DECLINE, N_("3-D Secure authentication failed"), "105"
+)
+CANCELLED = PaynetDecision(PaynetOutcome.DECLINE, N_("Cancelled by payer"), "110")
 
 
 def _declined_by(cvv: str, message: str) -> CvvRule:
     """A CVV the issuer declines with the error code of the same digits."""
-    decision = PaynetDecision(PaynetOutcome.DECLINE, message, cvv)
-    return CvvRule((cvv,), decision, f"Declined: {message[0].lower()}{message[1:]}")
+    return CvvRule((cvv,), PaynetDecision(PaynetOutcome.DECLINE, message, cvv))
 
 
 CVV_RULES: tuple[CvvRule, ...] = (
-    CvvRule(("123", "1234"), APPROVED, "Approved"),
-    CvvRule(("321",), THREE_DS, "3-D Secure page: password hint approves"),
-    CvvRule(("111",), APPROVED, "Approved without 3-D Secure"),
-    CvvRule(("217",), UNKNOWN, "Status unknown (acquirer network problem)"),
-    _declined_by("101", "Expired card"),
-    _declined_by("116", "Insufficient funds"),
-    _declined_by("119", "Transaction not permitted to cardholder"),
-    _declined_by("209", "Pick-up, stolen card"),
+    CvvRule(("123", "1234"), APPROVED, N_("Approved")),
+    CvvRule(("321",), THREE_DS, N_("3-D Secure page: password hint approves")),
+    CvvRule(("111",), APPROVED, N_("Approved without 3-D Secure")),
+    CvvRule(("217",), UNKNOWN, N_("Status unknown (acquirer network problem)")),
+    _declined_by("101", N_("Expired card")),
+    _declined_by("116", N_("Insufficient funds")),
+    _declined_by("119", N_("Transaction not permitted to cardholder")),
+    _declined_by("209", N_("Pick-up, stolen card")),
 )
 _BY_CVV = {cvv: rule.decision for rule in CVV_RULES for cvv in rule.cvvs}
 

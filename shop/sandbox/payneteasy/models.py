@@ -67,6 +67,7 @@ class PaynetOrder(db.Model):
     redirect_fail_url: Mapped[str | None] = mapped_column(String(1024))
     server_callback_url: Mapped[str | None] = mapped_column(String(1024))
     notify_url: Mapped[str | None] = mapped_column(String(1024))
+    language: Mapped[str] = mapped_column(String(2), default="")  # preferred_language, or ""
     created_at: Mapped[float] = mapped_column(Float)
 
     # The latest transaction on the order: what status, callbacks and redirects report.

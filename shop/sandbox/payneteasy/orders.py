@@ -94,6 +94,7 @@ def _new_order(request: FormRequest, endpoint: str, tx_type: TxType) -> PaynetOr
         redirect_fail_url=request.redirect_fail_url,
         server_callback_url=request.server_callback_url,
         notify_url=request.notify_url,
+        language=request.preferred_language,
         created_at=now_s(),
         last_type=tx_type,
         status=PaynetStatus.PROCESSING,

@@ -15,6 +15,7 @@ _ORDER_ID = re.compile(r"^[0-9]{1,18}$")
 REQUIRED = ("client_orderid", "order_desc", "amount", "currency", "email", "control")
 _CURRENCY = re.compile(r"^[A-Za-z]{3}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_LANGUAGE = re.compile(r"^[a-z]{2}$")
 URL_LIMIT = 1024
 
 
@@ -36,6 +37,7 @@ class FormRequest:
     merchant_data: str | None
     phone: str
     ipaddress: str
+    preferred_language: str  # two letters, lower case; "" when absent or not a language code
 
 
 def parse_form_request(params: Mapping[str, str]) -> FormRequest:
@@ -71,7 +73,14 @@ def parse_form_request(params: Mapping[str, str]) -> FormRequest:
         merchant_data=params.get("merchant_data") or None,
         phone=params.get("phone", "")[:32],
         ipaddress=params.get("ipaddress", "")[:45],
+        preferred_language=_language(params.get("preferred_language", "")),
     )
+
+
+def _language(raw: str) -> str:
+    """The hosted form's language: optional, and ignored rather than refused when odd."""
+    code = raw.strip().lower()
+    return code if _LANGUAGE.match(code) else ""
 
 
 def _limit(params: Mapping[str, str], name: str, limit: int) -> None:

@@ -3,7 +3,7 @@ currencies, and how the hosted pages show an amount."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from shop.sandbox.common.i18n import money
 
 # ISO 4217 numeric -> alpha code; 810 is the old rouble that legacy test stands still report.
 CURRENCIES: dict[str, str] = {
@@ -18,6 +18,5 @@ DEFAULT_CURRENCY = "643"
 
 
 def display(minor_units: int, currency: str) -> str:
-    """Show minor units as '1,234.50 RUB' (every accepted currency has two decimals)."""
-    major = Decimal(minor_units).scaleb(-2)
-    return f"{major:,.2f} {CURRENCIES.get(currency, currency)}"
+    """Show minor units as the page's language writes them: 'RUB1,234.50', '1 234,50 ₽'."""
+    return money(minor_units, CURRENCIES.get(currency, currency))

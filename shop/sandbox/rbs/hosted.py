@@ -6,10 +6,12 @@ from __future__ import annotations
 import re
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
 from shop.sandbox.common.card_form import CardFormError, parse_card_form
 from shop.sandbox.common.clock import now_s
+from shop.sandbox.common.i18n import speak
 from shop.sandbox.rbs import orders
 from shop.sandbox.rbs.amounts import display
 from shop.sandbox.rbs.issuer import CHALLENGE_CODE, TEST_CARDS
@@ -27,10 +29,12 @@ _LANG = re.compile(r"^[a-z]{2}$")
 def _order_or_404(merchant: str, md_order: str, *, for_update: bool = False) -> GatewayOrder:
     """Find the merchant's order (expiring it if due) or answer a plain 404 page."""
     if merchant != current_app.config["SANDBOX_MERCHANT"] or not md_order:
-        abort(404, description="There is no such merchant or payment order.")
+        abort(404, description=_("There is no such merchant or payment order."))
     order = orders.load(md_order, for_update=for_update)
     if order is None or order.merchant != merchant:
-        abort(404, description="There is no payment order with this mdOrder.")
+        abort(404, description=_("There is no payment order with this mdOrder."))
+    # payment_<lang>.html's language, else the one the order was registered with.
+    speak((request.view_args or {}).get("lang"), order.language)
     return order
 
 
@@ -139,7 +143,7 @@ def finish(merchant: str) -> BaseResponse:
 def _check_lang(lang: str) -> None:
     """Serve payment_<lang>.html only for a two-letter language code."""
     if not _LANG.match(lang):
-        abort(404, description="There is no payment page in this language.")
+        abort(404, description=_("There is no payment page in this language."))
 
 
 def _render_form(order: GatewayOrder, lang: str, error: str | None = None) -> str:

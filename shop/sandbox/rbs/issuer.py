@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from shop.sandbox.common.i18n import N_, translated
+
 TEST_CVC = "123"
 CHALLENGE_CODE = "123456"
 
@@ -34,7 +36,12 @@ class TestCard:
 
     pan: str
     decision: RbsDecision
-    behaviour: str
+    what: str  # marked N_(): the page shows it in its language
+
+    @property
+    def behaviour(self) -> str:
+        """What the card does, in the page's language."""
+        return translated(self.what)
 
     @property
     def spaced(self) -> str:
@@ -45,20 +52,20 @@ class TestCard:
 APPROVED = RbsDecision(RbsOutcome.APPROVE)
 CHALLENGE = RbsDecision(RbsOutcome.CHALLENGE)
 THREE_DS_DECLINED = RbsDecision(
-    RbsOutcome.DECLINE, -2006, "Issuer declined 3-D Secure authentication"
+    RbsOutcome.DECLINE, -2006, N_("Issuer declined 3-D Secure authentication")
 )
-WRONG_CARD_PARAMETERS = RbsDecision(RbsOutcome.DECLINE, 71015, "Wrong card parameters")
-INVALID_CARD_NUMBER = RbsDecision(RbsOutcome.DECLINE, 111, "Invalid card number")
+WRONG_CARD_PARAMETERS = RbsDecision(RbsOutcome.DECLINE, 71015, N_("Wrong card parameters"))
+INVALID_CARD_NUMBER = RbsDecision(RbsOutcome.DECLINE, 111, N_("Invalid card number"))
 
 TEST_CARDS: tuple[TestCard, ...] = (
-    TestCard("4111111111111111", APPROVED, "Approved"),
-    TestCard("5555555555555599", CHALLENGE, "3-D Secure challenge (code 123456)"),
-    TestCard("4444555511113333", APPROVED, "Approved without 3-D Secure"),
-    TestCard("5168494895055780", THREE_DS_DECLINED, "Declined: 3-D Secure failed"),
+    TestCard("4111111111111111", APPROVED, N_("Approved")),
+    TestCard("5555555555555599", CHALLENGE, N_("3-D Secure challenge (code 123456)")),
+    TestCard("4444555511113333", APPROVED, N_("Approved without 3-D Secure")),
+    TestCard("5168494895055780", THREE_DS_DECLINED, N_("Declined: 3-D Secure failed")),
     TestCard(
         "4000000000009995",
-        RbsDecision(RbsOutcome.DECLINE, 116, "Insufficient funds"),
-        "Declined: insufficient funds",
+        RbsDecision(RbsOutcome.DECLINE, 116, N_("Insufficient funds")),
+        N_("Declined: insufficient funds"),
     ),
 )
 _BY_PAN = {card.pan: card for card in TEST_CARDS}

@@ -93,7 +93,7 @@ def test_form_shows_fields_cancel_and_the_cvv_table(open_order, client):
     html = page.get_data(as_text=True)
     for field in ('name="pan"', 'name="expiry"', 'name="cvv"', 'name="cardholder"'):
         assert field in html
-    assert "Pay 10.42 RUB" in html and "Cancel and return to the shop" in html
+    assert "Pay RUB10.42" in html and "Cancel and return to the shop" in html  # Babel, "en"
     for cvv, text in [("321", "password hint"), ("217", "unknown"), ("209", "stolen card")]:
         assert cvv in html and text in html
     assert "<script" not in html

@@ -76,7 +76,7 @@ def test_redirect_url_opens_the_hosted_form(open_order, client):
 
     html = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert "1,234.50 EUR" in html and "redirect-shop" in html and "Two mugs" in html
+    assert "€1,234.50" in html and "redirect-shop" in html and "Two mugs" in html
 
 
 def test_inputs_are_trimmed_before_use(call, status):

@@ -22,10 +22,10 @@ def test_page_shows_order_form_and_test_cards(register, open_page):
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "redirect-shop" in html and "Two mugs" in html
-    assert "1,234.56 EUR" in html
+    assert "€1,234.56" in html  # Babel, "en"
     for field in ('name="pan"', 'name="expiry"', 'name="cvc"', 'name="cardholder"'):
         assert field in html
-    assert "Pay 1,234.56 EUR" in html and "Cancel" in html
+    assert "Pay €1,234.56" in html and "Cancel" in html
     for pan in ("4111 1111 1111 1111", "5555 5555 5555 5599", "4444 5555 1111 3333"):
         assert pan in html
     assert "5168 4948 9505 5780" in html and "4000 0000 0000 9995" in html

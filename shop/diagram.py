@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from shop.models import Order, Payment, PaymentEvent
 from shop.payments.timeline import STEPS, EventKind, Step, shown_to_buyer
@@ -427,7 +428,8 @@ def _exchange(event: PaymentEvent, failed: bool) -> Exchange:
     if event.kind == EventKind.GATEWAY_CALL:
         heading = f"{event.step}. {event.endpoint} → {_answer(event)}"
     else:
-        heading = f"{event.step}. {event.summary}"
+        # The event log is written once, in English: say so, for readers of other languages.
+        heading = Markup('{}. <span lang="en">{}</span>').format(event.step, event.summary)
     return Exchange(
         event_id=event.id,
         heading=heading,

@@ -113,3 +113,29 @@ def test_declined_payment_then_retry_in_a_real_browser(live_shop, page: Page):
     submit_card(page, "4111 1111 1111 1111", "123")
 
     expect(page.locator("section.outcome")).to_have_attribute("data-state", "paid")
+
+
+def test_a_purchase_in_russian_in_a_real_browser(live_shop, page: Page):
+    """RU in the header, then everything in Russian: the shop, the bank's page, the return."""
+    page.goto(f"{live_shop.url}/products/fountain-pen")
+    page.locator("nav.languages").get_by_role("link", name="RU").click()
+    expect(page.locator("html")).to_have_attribute("lang", "ru")
+    page.get_by_role("button", name="В корзину").click()
+    expect(page.locator(".cart-link")).to_contain_text("Корзина (1)")
+    page.get_by_role("link", name="Купить").click()
+    page.get_by_label("Имя").fill("Ада Лавлейс")
+    page.get_by_label("Эл. почта").fill("ada@example.com")
+    page.get_by_role("button", name="Оплатить").click()
+
+    expect(page).to_have_url(re.compile(r"/sandbox/payment/merchants/[^/]+/payment_ru\.html"))
+    expect(page.get_by_role("heading", name="Оплата картой")).to_be_visible()
+    expect(page.locator(".test-cards")).to_contain_text("Одобрено без 3-D Secure")
+    submit_card(page, "5555 5555 5555 5599", "123")
+    expect(page.get_by_role("heading", name="Проверка 3-D Secure")).to_be_visible()
+    answer_challenge(page, "code", "123456")
+
+    expect(page.locator("section.outcome")).to_have_attribute("data-state", "paid")
+    expect(page.get_by_role("heading", name="Оплачено. Спасибо!")).to_be_visible()
+    expect(page.locator("section.outcome")).to_contain_text("3\xa0790,00\xa0₽")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "paid-order-ru.png"), full_page=True)

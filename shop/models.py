@@ -166,6 +166,8 @@ class Payment(db.Model):
     action_code: Mapped[str | None] = mapped_column(String(16))
     action_description: Mapped[str | None] = mapped_column(String(255))
     masked_pan: Mapped[str | None] = mapped_column(String(32))
+    # How the buyer paid, as the status said: card, apple_pay, google_pay, samsung_pay.
+    paid_with: Mapped[str | None] = mapped_column(String(16))
     # When the gateway was last asked on an anonymous request: how reloads share one call.
     status_checked_at: Mapped[datetime | None] = mapped_column()
     returned_at: Mapped[datetime | None] = mapped_column()  # the buyer's first return

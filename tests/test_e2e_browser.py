@@ -115,6 +115,19 @@ def test_declined_payment_then_retry_in_a_real_browser(live_shop, page: Page):
     expect(page.locator("section.outcome")).to_have_attribute("data-state", "paid")
 
 
+def test_wallet_button_with_3ds_in_a_real_browser(live_shop, page: Page):
+    page.goto(f"{live_shop.url}/products/ceramic-mug")
+    page.get_by_role("button", name="Add to cart").click()
+    check_out(page, "Ada Lovelace", "ada@example.com")
+
+    expect(page).to_have_url(re.compile(r"/sandbox/payment/merchants/"))
+    page.get_by_role("button", name="Google Pay with 3-D Secure").click()
+    answer_challenge(page, "code", "123456")
+
+    expect(page.locator("section.outcome")).to_have_attribute("data-state", "paid")
+    expect(page.locator(".paid-with")).to_have_text("Paid with Google Pay")
+
+
 def test_a_purchase_in_russian_in_a_real_browser(live_shop, page: Page):
     """RU in the header, then everything in Russian: the shop, the bank's page, the return."""
     page.goto(f"{live_shop.url}/products/fountain-pen")

@@ -129,6 +129,38 @@ def _genuine(gateway, params) -> bool:
     return notice is not None and notice.genuine
 
 
+APPROVED_STATUS = {
+    "type": "status-response", "status": "approved", "transaction-type": "sale",
+    "amount": "890.00", "currency": "RUB", "merchant-order-id": "RS1-1-ab",
+    "paynet-order-id": "1788082", "bin": "489537", "last-four-digits": "5671",
+    "card-type": "VISA",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("payment_type", "paid_with"),
+    [
+        ("APPLE_PAY", "apple_pay"),
+        ("GOOGLE_PAY", "google_pay"),
+        ("GOOGLE_PAY_TOKENIZED", "google_pay"),
+        ("SAMSUNG_PAY", "samsung_pay"),
+        ("CARD", "card"),
+        (" apple_pay ", "apple_pay"),
+        ("SBP", ""),  # named, but not a way the shop knows: no guess, not even "card"
+    ],
+)
+def test_the_wallet_is_read_from_ips_src_payment_type_code(payment_type, paid_with):
+    body = {**APPROVED_STATUS, "ips-src-payment-type-code": payment_type}
+    assert parse_status(body).paid_with == paid_with
+
+
+def test_without_a_payment_type_a_card_type_means_a_card():
+    assert parse_status(APPROVED_STATUS).paid_with == "card"
+    no_card = {k: v for k, v in APPROVED_STATUS.items() if k != "card-type"}
+    assert parse_status(no_card).paid_with == ""
+    assert parse_status({**APPROVED_STATUS, "card-type": ""}).paid_with == ""
+
+
 REFUSALS = {
     "validation-error": "type=validation-error\n&error-message=Control+mismatch\n&error-code=2\n",
     "error": "type=error\n&error-message=Order+not+found\n&error-code=5\n",

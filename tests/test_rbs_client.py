@@ -140,3 +140,29 @@ def _genuine(gateway, params) -> bool:
     """Whether the client reads a callback as signed (and naming a payment)."""
     notice = gateway.read_callback(params)
     return notice is not None and notice.genuine
+
+
+@pytest.mark.parametrize(
+    ("payment_way", "paid_with"),
+    [
+        ("CARD", "card"),
+        ("CARD_BINDING", "card"),  # a saved card is still a card
+        ("APPLE_PAY", "apple_pay"),
+        ("GOOGLE_PAY_TOKENIZED", "google_pay"),
+        ("GOOGLE_PAY_CARD", "google_pay"),
+        ("SAMSUNG_PAY", "samsung_pay"),
+        ("google_pay_tokenized", "google_pay"),
+        ("SBP_C2B", ""),  # another way to pay: the shop does not guess
+        ("CARDS", ""),  # not the CARD family
+        ("", ""),
+        (None, ""),
+        (7, ""),
+    ],
+)
+def test_payment_way_is_read_into_the_neutral_paid_with(payment_way, paid_with):
+    assert parse_status({**PAID_EXAMPLE, "paymentWay": payment_way}).paid_with == paid_with
+
+
+def test_a_status_without_payment_way_says_nothing_of_how_it_was_paid():
+    # rbs.md 3.4's real answers predate paymentWay (v9+): a masked card does not imply "card"
+    assert parse_status(PAID_EXAMPLE).paid_with == ""

@@ -79,6 +79,7 @@ def _copy_gateway_text(payment: Payment, status: GatewayStatus) -> None:
     """Keep the gateway's words, cut to their columns (the event log keeps them whole)."""
     for name, text in (
         ("masked_pan", status.masked_pan),
+        ("paid_with", status.paid_with),
         ("action_code", status.action_code),
         ("action_description", status.action_description),
     ):

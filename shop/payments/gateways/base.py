@@ -52,6 +52,15 @@ class Outcome(StrEnum):
     EXPIRED = "expired"
 
 
+class PaidWith(StrEnum):
+    """How the payer paid, in no gateway's words: each client maps its own field to these."""
+
+    CARD = "card"  # card data typed (or a saved card)
+    APPLE_PAY = "apple_pay"
+    GOOGLE_PAY = "google_pay"
+    SAMSUNG_PAY = "samsung_pay"
+
+
 @dataclass(frozen=True)
 class PaymentRef:
     """How a gateway finds one payment: the shop's number, and the gateway's id once known."""
@@ -108,6 +117,8 @@ class GatewayStatus:
     action_code: str = ""
     action_description: str = ""
     masked_pan: str = ""
+    # A PaidWith value, or "" when the gateway does not say (or says something unknown).
+    paid_with: str = ""
     # Running totals, where the gateway reports them (None: it does not say).
     authorized_amount: int | None = None
     captured_amount: int | None = None

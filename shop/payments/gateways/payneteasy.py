@@ -19,6 +19,7 @@ from shop.payments.gateways.base import (
     GatewayStatus,
     Notice,
     Outcome,
+    PaidWith,
     PaymentRef,
     Provider,
     RegisterRequest,
@@ -61,6 +62,19 @@ _FAILED_FOLLOW_UP = {
     "capture": Outcome.AUTHORIZED,
     "cancel": Outcome.AUTHORIZED,
     "reversal": Outcome.DEPOSITED,
+}
+
+
+# How the payer paid. payneteasy.md names no wallet field: card-type is the card's scheme
+# (VISA) whatever carried the card, so a wallet is read from the closest field a real
+# status-response was seen to carry, ips-src-payment-type-code (section 4, [OBS] LONA). Its
+# values are not documented; these are the embedded sandbox's, matched like RBS paymentWay
+# families (the name alone or with a suffix).
+_PAYMENT_TYPE_FAMILIES = {
+    "CARD": PaidWith.CARD,
+    "APPLE_PAY": PaidWith.APPLE_PAY,
+    "GOOGLE_PAY": PaidWith.GOOGLE_PAY,
+    "SAMSUNG_PAY": PaidWith.SAMSUNG_PAY,
 }
 
 
@@ -315,6 +329,17 @@ def _totals(transaction_type: str, approved: bool, amount: int) -> dict[str, int
     return {}
 
 
+def paid_with(body: Mapping[str, str]) -> str:
+    """The wallet the status names; without one, a card-type means a card; else "" (unsaid)."""
+    code = body.get("ips-src-payment-type-code", "").strip().upper()
+    if not code:
+        return PaidWith.CARD if body.get("card-type", "").strip() else ""
+    for family, neutral in _PAYMENT_TYPE_FAMILIES.items():
+        if code == family or code.startswith(family + "_"):
+            return neutral
+    return ""
+
+
 def parse_status(body: Mapping[str, str]) -> GatewayStatus:
     """Normalize a status-response. It describes the latest transaction on the order, so its
     amount is the order's amount only for the first one (sale or preauth)."""
@@ -340,6 +365,7 @@ def parse_status(body: Mapping[str, str]) -> GatewayStatus:
         action_code=body.get("error-code", ""),
         action_description=body.get("error-message", ""),
         masked_pan=f"{body.get('bin', '')}******{last_four}" if last_four else "",
+        paid_with=paid_with(body),
     )
 
 

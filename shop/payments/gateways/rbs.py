@@ -16,6 +16,7 @@ from shop.payments.gateways.base import (
     GatewayStatus,
     Notice,
     Outcome,
+    PaidWith,
     PaymentRef,
     Provider,
     RegisterRequest,
@@ -46,6 +47,16 @@ _SIMPLE_OUTCOMES = {
 }
 
 
+# paymentWay (rbs.md 3.2, getOrderStatusExtended.do v9+): "CARD, CARD_BINDING, APPLE_PAY,
+# GOOGLE_PAY_*, ...". Each family is its name alone or with a suffix (GOOGLE_PAY_TOKENIZED).
+_PAYMENT_WAY_FAMILIES = {
+    "CARD": PaidWith.CARD,
+    "APPLE_PAY": PaidWith.APPLE_PAY,
+    "GOOGLE_PAY": PaidWith.GOOGLE_PAY,
+    "SAMSUNG_PAY": PaidWith.SAMSUNG_PAY,
+}
+
+
 def error_code(body: Mapping[str, object]) -> int:
     """Normalize errorCode: a string, a number, ErrorCode (legacy) or absent (= 0)."""
     raw = body.get("errorCode", body.get("ErrorCode", 0))
@@ -53,6 +64,16 @@ def error_code(body: Mapping[str, object]) -> int:
         return int(str(raw or 0))
     except ValueError as exc:
         raise GatewayProtocolError("The payment gateway sent an unreadable error code.") from exc
+
+
+def paid_with(body: Mapping[str, object]) -> str:
+    """paymentWay in the shop's words; "" when absent (older versions) or of another family."""
+    way = body.get("paymentWay")
+    way = way.strip().upper() if isinstance(way, str) else ""
+    for family, neutral in _PAYMENT_WAY_FAMILIES.items():
+        if way == family or way.startswith(family + "_"):
+            return neutral
+    return ""
 
 
 def outcome_of(order_status: int, action_code: int) -> Outcome:
@@ -237,6 +258,7 @@ def parse_status(body: Mapping[str, object]) -> GatewayStatus:
         action_code=str(action_code),
         action_description=str(body.get("actionCodeDescription") or ""),
         masked_pan=str(card.get("maskedPan") or card.get("pan") or ""),
+        paid_with=paid_with(body),
         authorized_amount=_int(amounts, "approvedAmount", 0),
         # Refunds lower depositedAmount (BPC), so what was captured is both together.
         captured_amount=deposited + refunded,

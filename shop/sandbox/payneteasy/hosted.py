@@ -1,4 +1,5 @@
-"""The hosted payment form behind redirect-url: card entry, 3-D Secure, cancel, final redirect."""
+"""The hosted payment form behind redirect-url: card entry or a test wallet, 3-D Secure, cancel,
+final redirect."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from shop.sandbox.common.card_form import CardFormError, CardInput, parse_card_form
 from shop.sandbox.common.clock import now_s
 from shop.sandbox.common.i18n import speak
+from shop.sandbox.common.wallets import WALLETS, parse_wallet_form
 from shop.sandbox.payneteasy import orders
 from shop.sandbox.payneteasy.amounts import display
 from shop.sandbox.payneteasy.issuer import (
@@ -77,6 +79,20 @@ def submit(token: str) -> BaseResponse | tuple[str, int]:
     except CardFormError as error:
         return _render_form(order, error=str(error)), 400
     orders.pay(order, card, decide(card.cvc))
+    return _go(".three_ds_page" if orders.awaits_3ds(order) else ".finish", order)
+
+
+@bp.post(f"{FORM}/wallet")
+def pay_with_wallet(token: str) -> BaseResponse | tuple[str, int]:
+    """Take one wallet attempt (its test token, no card typed); a bad form is a 400."""
+    order = _order_or_404(token)
+    if not orders.awaits_card(order):
+        return _go(".finish", order)
+    try:
+        payment = parse_wallet_form(request.form)
+    except CardFormError as error:
+        return _render_form(order, error=str(error)), 400
+    orders.pay_with_wallet(order, payment)
     return _go(".three_ds_page" if orders.awaits_3ds(order) else ".finish", order)
 
 
@@ -156,6 +172,8 @@ def _render_form(order: PaynetOrder, error: str | None = None) -> str:
         action=url_for(".submit", token=order.form_token),
         cancel_url=url_for(".cancel", token=order.form_token),
         rules=CVV_RULES,
+        wallets=WALLETS,
+        wallet_action=url_for(".pay_with_wallet", token=order.form_token),
         error=error,
         expiry=request.form.get("expiry", "") if error else "",
         cardholder=request.form.get("cardholder", "") if error else "",

@@ -85,6 +85,7 @@ class PaynetOrder(db.Model):
     bin: Mapped[str] = mapped_column(String(6), default="")
     last_four: Mapped[str] = mapped_column(String(4), default="")
     card_type: Mapped[str] = mapped_column(String(20), default="")
+    payment_type: Mapped[str] = mapped_column(String(20), default="")  # CARD, APPLE_PAY, ...
     cardholder_name: Mapped[str] = mapped_column(String(100), default="")
     exp_month: Mapped[str] = mapped_column(String(2), default="")
     exp_year: Mapped[str] = mapped_column(String(4), default="")

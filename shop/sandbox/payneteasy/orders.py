@@ -1,5 +1,5 @@
-"""Order state changes of the payment form: create, card attempt, 3-D Secure, cancel, finalize;
-and every transaction of an order, by the serial number of the request that made it.
+"""Order state changes of the payment form: create, card or wallet attempt, 3-D Secure, cancel,
+finalize; and every transaction of an order, by the serial number of the request that made it.
 
 The order row keeps the latest transaction's details (what status, callbacks and the final
 redirect report) and the running amounts that guard capture and return; the transaction rows
@@ -17,8 +17,9 @@ from sqlalchemy.exc import IntegrityError
 from shop.sandbox.common.card_form import CardInput, payment_system
 from shop.sandbox.common.clock import now_s
 from shop.sandbox.common.db import db
+from shop.sandbox.common.wallets import WalletPayment
 from shop.sandbox.payneteasy import callbacks
-from shop.sandbox.payneteasy.issuer import PaynetDecision, PaynetOutcome
+from shop.sandbox.payneteasy.issuer import APPROVED, THREE_DS, PaynetDecision, PaynetOutcome
 from shop.sandbox.payneteasy.models import (
     PaynetOrder,
     PaynetStatus,
@@ -27,7 +28,13 @@ from shop.sandbox.payneteasy.models import (
     stage_of,
 )
 from shop.sandbox.payneteasy.request import FormRequest
-from shop.sandbox.payneteasy.wire import DUPLICATE_ORDER, serial_number, validation_error
+from shop.sandbox.payneteasy.wire import (
+    CARD_PAYMENT_TYPE,
+    DUPLICATE_ORDER,
+    WALLET_PAYMENT_TYPES,
+    serial_number,
+    validation_error,
+)
 
 log = logging.getLogger(__name__)
 
@@ -117,13 +124,36 @@ def pay(order: PaynetOrder, card: CardInput, decision: PaynetDecision) -> None:
     """Record the masked card and the acquirer's answer on an order awaiting a card."""
     if not awaits_card(order):
         return
-    order.bin, order.last_four = card.pan[:6], card.pan[-4:]
-    order.card_type = payment_system(card.pan)
-    order.cardholder_name = card.cardholder_name
-    order.exp_year, order.exp_month = card.expiration[:4], card.expiration[4:]
+    _take_card(order, card.pan, card.expiration, card.cardholder_name)
+    order.payment_type = CARD_PAYMENT_TYPE
+    _attempt(order, decision)
+
+
+def pay_with_wallet(order: PaynetOrder, payment: WalletPayment) -> None:
+    """Record a wallet's test token on an order awaiting a card: approved, or the 3-D Secure
+    page first. The status describes the wallet's device card and names the wallet."""
+    if not awaits_card(order):
+        return
+    wallet = payment.wallet
+    _take_card(order, wallet.dpan, wallet.expiration, "")
+    order.payment_type = WALLET_PAYMENT_TYPES[wallet.key]
+    _attempt(order, THREE_DS if payment.three_ds else APPROVED)
+
+
+def _take_card(order: PaynetOrder, pan: str, expiration: str, name: str) -> None:
+    """Keep the card's bin, last four digits, scheme, holder and expiry: never the number."""
+    order.bin, order.last_four = pan[:6], pan[-4:]
+    order.card_type = payment_system(pan)
+    order.cardholder_name = name
+    order.exp_year, order.exp_month = expiration[:4], expiration[4:]
+
+
+def _attempt(order: PaynetOrder, decision: PaynetDecision) -> None:
+    """Open the 3-D Secure step, or conclude the order with the acquirer's answer."""
     log.info(
-        "card order=%s bin=%s last4=%s outcome=%s",
+        "payment order=%s type=%s bin=%s last4=%s outcome=%s",
         order.paynet_id,
+        order.payment_type,
         order.bin,
         order.last_four,
         decision.outcome,

@@ -18,6 +18,22 @@ CONTENT_TYPE = "text/html;charset=utf-8"
 Fields = list[tuple[str, str]]
 DESCRIPTOR = "REDIRECT-SHOP SANDBOX"
 
+# How the payer paid. payneteasy.md names no wallet field: card-type is the card's scheme
+# (VISA), so the wallet goes in the closest field a real status-response was seen to carry,
+# ips-src-payment-type-code / -name (section 4, [OBS] LONA); the values are this sandbox's.
+CARD_PAYMENT_TYPE = "CARD"
+WALLET_PAYMENT_TYPES = {
+    "apple_pay": "APPLE_PAY",
+    "google_pay": "GOOGLE_PAY",
+    "samsung_pay": "SAMSUNG_PAY",
+}
+PAYMENT_TYPE_NAMES = {
+    CARD_PAYMENT_TYPE: "Card",
+    "APPLE_PAY": "Apple Pay",
+    "GOOGLE_PAY": "Google Pay",
+    "SAMSUNG_PAY": "Samsung Pay",
+}
+
 # The sandbox's error codes (the real catalogue is not public): one per kind of refusal.
 INVALID_FIELD = "1"
 BAD_CONTROL = "2"
@@ -102,6 +118,8 @@ def status_fields(order: PaynetOrder, tx: PaynetTransaction, latest: PaynetTrans
         ("card-exp-month", order.exp_month),
         ("card-exp-year", order.exp_year),
         ("email", order.email),
+        ("ips-src-payment-type-code", order.payment_type),
+        ("ips-src-payment-type-name", PAYMENT_TYPE_NAMES.get(order.payment_type, "")),
         ("processor-tx-id", processor_tx_id(order)),
         ("descriptor", DESCRIPTOR),
         ("error-message", error_message),

@@ -1,5 +1,6 @@
-"""The hosted pages: the payment page (show the order, take a card, cancel), the issuer's 3-D
-Secure challenge (ACS, orderStatus 5 while it is open), and the way back to the merchant."""
+"""The hosted pages: the payment page (show the order, take a card or a test wallet, cancel),
+the issuer's 3-D Secure challenge (ACS, orderStatus 5 while it is open), and the way back to
+the merchant."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from shop.sandbox.common.card_form import CardFormError, parse_card_form
 from shop.sandbox.common.clock import now_s
 from shop.sandbox.common.i18n import speak
+from shop.sandbox.common.wallets import WALLETS, parse_wallet_form
 from shop.sandbox.rbs import orders
 from shop.sandbox.rbs.amounts import display
 from shop.sandbox.rbs.issuer import CHALLENGE_CODE, TEST_CARDS
@@ -23,6 +25,7 @@ bp.before_request(orders.sweep_before_request)
 
 PAGE = "/payment/merchants/<merchant>/payment_<lang>.html"
 ACS_PAGE = "/payment/merchants/<merchant>/acs.html"
+WALLET = "/payment/merchants/<merchant>/wallet.html"
 _LANG = re.compile(r"^[a-z]{2}$")
 
 
@@ -86,6 +89,25 @@ def submit(merchant: str, lang: str) -> str | BaseResponse | tuple[str, int]:
     except CardFormError as error:
         return _render_form(order, lang, error=str(error)), 400
     orders.pay(order, card, request.remote_addr)
+    return _after_attempt(order)
+
+
+@bp.post(WALLET)
+def pay_with_wallet(merchant: str) -> str | BaseResponse | tuple[str, int]:
+    """Take one wallet attempt (its test token, no card typed); a bad form is a 400."""
+    order = _order_or_404(merchant, request.args.get("mdOrder", ""), for_update=True)
+    if order.status != OrderStatus.CREATED:
+        return _acs_redirect(order) if order.is_open else _processed(order)
+    try:
+        payment = parse_wallet_form(request.form)
+    except CardFormError as error:
+        return _render_form(order, order.language, error=str(error)), 400
+    orders.pay_with_wallet(order, payment, request.remote_addr)
+    return _after_attempt(order)
+
+
+def _after_attempt(order: GatewayOrder) -> BaseResponse:
+    """On to the 3-D Secure challenge, or back to the merchant with the outcome."""
     if order.status == OrderStatus.ACS_STARTED:
         return _acs_redirect(order)
     return redirect(finish_url(order), 302)
@@ -155,6 +177,8 @@ def _render_form(order: GatewayOrder, lang: str, error: str | None = None) -> st
         action=url_for(".submit", merchant=order.merchant, lang=lang, mdOrder=order.md_order),
         cancel_url=url_for(".cancel", merchant=order.merchant, mdOrder=order.md_order),
         cards=TEST_CARDS,
+        wallets=WALLETS,
+        wallet_action=url_for(".pay_with_wallet", merchant=order.merchant, mdOrder=order.md_order),
         error=error,
         expiry=request.form.get("expiry", "") if error else "",
         cardholder=request.form.get("cardholder", "") if error else "",

@@ -79,6 +79,7 @@ class GatewayOrder(db.Model):
     expiration: Mapped[str | None] = mapped_column(String(6))
     cardholder_name: Mapped[str | None] = mapped_column(String(100))
     payment_system: Mapped[str | None] = mapped_column(String(20))
+    payment_way: Mapped[str | None] = mapped_column(String(30))  # CARD, APPLE_PAY, ...
     approval_code: Mapped[str | None] = mapped_column(String(6))
     auth_ref_num: Mapped[str | None] = mapped_column(String(12))
 

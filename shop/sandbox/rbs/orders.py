@@ -1,4 +1,5 @@
-"""Order state changes: register, pay, 3-D Secure, cancel, and expiry (each one notified).
+"""Order state changes: register, pay (a card or a wallet), 3-D Secure, cancel, and expiry
+(each one notified).
 
 An order past its deadline expires when it is read (load), and sweep() finds the due orders
 nobody reads (an indexed query on status and expires_ms) at the start of every API call and
@@ -17,11 +18,19 @@ from flask import current_app
 from shop.sandbox.common.card_form import CardInput, mask_pan, payment_system
 from shop.sandbox.common.clock import now_ms
 from shop.sandbox.common.db import db
+from shop.sandbox.common.wallets import WalletPayment
 from shop.sandbox.rbs import callbacks
-from shop.sandbox.rbs.issuer import RbsDecision, RbsOutcome, decide, decide_challenge
+from shop.sandbox.rbs.issuer import (
+    APPROVED,
+    CHALLENGE,
+    RbsDecision,
+    RbsOutcome,
+    decide,
+    decide_challenge,
+)
 from shop.sandbox.rbs.models import OPEN_STATUSES, CallbackOperation, GatewayOrder, OrderStatus
 from shop.sandbox.rbs.request import RegisterCall
-from shop.sandbox.rbs.wire import ApiError
+from shop.sandbox.rbs.wire import CARD_PAYMENT_WAY, WALLET_PAYMENT_WAYS, ApiError
 
 log = logging.getLogger(__name__)
 
@@ -130,12 +139,39 @@ def pay(order: GatewayOrder, card: CardInput, payer_ip: str | None) -> GatewayOr
     """Apply a card attempt to a CREATED order: approve, decline or start 3-D Secure."""
     if order.status != OrderStatus.CREATED:
         return order
+    _take_card(order, card.pan, card.expiration, card.cardholder_name, payer_ip)
+    order.payment_way = CARD_PAYMENT_WAY
+    return _attempt(order, decide(card.pan, card.cvc))
+
+
+def pay_with_wallet(
+    order: GatewayOrder, payment: WalletPayment, payer_ip: str | None
+) -> GatewayOrder:
+    """Apply a wallet's test token to a CREATED order: approve, or start 3-D Secure first.
+
+    Nothing is typed: the token stands for the wallet's device card, which the status then
+    describes as it would a card, with paymentWay naming the wallet."""
+    if order.status != OrderStatus.CREATED:
+        return order
+    wallet = payment.wallet
+    _take_card(order, wallet.dpan, wallet.expiration, "", payer_ip)
+    order.payment_way = WALLET_PAYMENT_WAYS[wallet.key]
+    return _attempt(order, CHALLENGE if payment.three_ds else APPROVED)
+
+
+def _take_card(
+    order: GatewayOrder, pan: str, expiration: str, name: str, payer_ip: str | None
+) -> None:
+    """Record who paid and with what card, the number masked."""
     order.payer_ip = (payer_ip or "")[:39] or None
-    order.masked_pan = mask_pan(card.pan)
-    order.expiration = card.expiration
-    order.cardholder_name = card.cardholder_name
-    order.payment_system = payment_system(card.pan)
-    decision = decide(card.pan, card.cvc)
+    order.masked_pan = mask_pan(pan)
+    order.expiration = expiration
+    order.cardholder_name = name
+    order.payment_system = payment_system(pan)
+
+
+def _attempt(order: GatewayOrder, decision: RbsDecision) -> GatewayOrder:
+    """Apply the issuer's answer (or open the challenge), persist it, then notify."""
     if decision.outcome is RbsOutcome.CHALLENGE:
         order.status = OrderStatus.ACS_STARTED
     else:
@@ -144,7 +180,11 @@ def pay(order: GatewayOrder, card: CardInput, payer_ip: str | None) -> GatewayOr
     if decision.outcome is not RbsOutcome.CHALLENGE:
         notify_payment(order)
     log.info(
-        "card mdOrder=%s pan=%s outcome=%s", order.md_order, order.masked_pan, decision.outcome
+        "payment mdOrder=%s way=%s pan=%s outcome=%s",
+        order.md_order,
+        order.payment_way,
+        order.masked_pan,
+        decision.outcome,
     )
     return order
 

@@ -30,6 +30,15 @@ DIALECTS = ("sber", "bpc")
 NUMERIC_IN_BPC = frozenset({"deposit", "reverse", "refund"})
 LEGACY_STATUS = "getOrderStatus"
 
+# paymentWay (rbs.md 3.2, v9+: "CARD, CARD_BINDING, APPLE_PAY, GOOGLE_PAY_*, ..."): a typed
+# card, or the wallet whose test token paid (by the hosted page's wallet key).
+CARD_PAYMENT_WAY = "CARD"
+WALLET_PAYMENT_WAYS = {
+    "apple_pay": "APPLE_PAY",
+    "google_pay": "GOOGLE_PAY_TOKENIZED",
+    "samsung_pay": "SAMSUNG_PAY",
+}
+
 _PAYMENT_STATE = {
     OrderStatus.CREATED: "CREATED",
     OrderStatus.APPROVED: "APPROVED",
@@ -153,6 +162,8 @@ def extended_status(order: GatewayOrder) -> dict[str, Any]:
         "totalAmount": order.amount,
     }
     body["bankInfo"] = _bank_info(order)
+    if order.payment_way:
+        body["paymentWay"] = order.payment_way
     return body
 
 

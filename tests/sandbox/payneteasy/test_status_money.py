@@ -23,6 +23,8 @@ STATUS_KEYS = [
     "card-exp-month",
     "card-exp-year",
     "email",
+    "ips-src-payment-type-code",
+    "ips-src-payment-type-name",
     "processor-tx-id",
     "descriptor",
     "error-message",

@@ -1,6 +1,10 @@
-"""Flask commands: create the database, seed the demo catalog, reconcile payments, staff."""
+"""Flask commands: create the database, seed the demo catalog, reconcile payments, check the
+configuration and the gateways it points at, staff."""
 
 from __future__ import annotations
+
+import json
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -50,6 +54,39 @@ def register(app: Flask) -> None:
         problems = sum(finding.problem for finding in found)
         click.echo(f"{problems} problem(s)")
         if problems:
+            raise SystemExit(1)
+
+    @app.cli.command("gateway-check")
+    @click.argument("providers", nargs=-1)
+    @click.option("--pay", is_flag=True, help="Also pay on the hosted page (headless Chromium), "
+                  "then capture, refund and reverse for real; nothing is left paid.")  # fmt: skip
+    @click.option("--card", envvar="GATEWAY_CHECK_CARD", default="", show_envvar=True,
+                  help="The stand's test card: PAN,MM/YY,CVC[,3-D Secure code].")  # fmt: skip
+    @click.option("--json", "json_path", type=click.Path(dir_okay=False),
+                  help="Also write the report as JSON to this file.")  # fmt: skip
+    @click.option("--callback-wait", default=5.0, show_default=True,
+                  help="Seconds to wait for a real callback at SHOP_PUBLIC_URL.")  # fmt: skip
+    @click.option("--listen", default="", metavar="HOST:PORT",
+                  help="Where SHOP_PUBLIC_URL's traffic arrives, when it is not a free "
+                  "loopback port of its own.")  # fmt: skip
+    def gateway_check(providers, pay, card, json_path, callback_wait, listen) -> None:
+        """Check the configured gateways (the embedded sandbox by default) with the shop's own
+        clients: one line per check; exit status 0 only when every check that ran passed."""
+        from shop import payments
+
+        try:
+            reports = payments.gateway_check(
+                providers, pay=pay, card=card, callback_wait=callback_wait, listen=listen
+            )
+        except payments.GatewayCheckUnusable as exc:
+            raise click.UsageError(str(exc)) from exc
+        for report in reports:
+            click.echo(report.table())
+        ok = all(report.ok for report in reports)
+        if json_path:
+            document = {"ok": ok, "reports": [report.as_json() for report in reports]}
+            Path(json_path).write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        if not ok:
             raise SystemExit(1)
 
     @app.cli.command("hash-password")

@@ -21,6 +21,7 @@ from sqlalchemy.pool import NullPool
 from shop import create_app
 from shop.extensions import db
 from shop.models import Order, Payment, new_token, utcnow
+from tests.gateway_check_support import build_app, close_app
 from tests.support import (
     Buyer,
     LiveShop,
@@ -160,3 +161,17 @@ def _waiting(order_id: int, n: int, created_at: datetime) -> dict:
         "state": "awaiting_payment",
         "created_at": created_at,
     }
+
+
+@pytest.fixture
+def gateway_check_app(tmp_path):
+    """Build shops for `flask gateway-check`: SHOP_PUBLIC_URL on a free port it serves itself."""
+    made = []
+
+    def build(**overrides):
+        made.append(build_app(tmp_path, **overrides))
+        return made[-1]
+
+    yield build
+    for built in made:
+        close_app(built)

@@ -6,6 +6,7 @@
     refresh               ask the gateway and apply what it says (the only way state moves)
     capture, release, refund   staff operations, each confirmed by a status call
     sync                  the reconciler (`flask payments sync`)
+    gateway_check         the conformance run of `flask gateway-check` (conformance/)
     decline_reason        why the bank said no, in the buyer's language where the code is known
 
 The names are loaded on first use: models import `payments.states`, and these use cases
@@ -31,6 +32,8 @@ _WHERE = {
     "refund": "backoffice",
     "available_actions": "backoffice",
     "sync": "reconcile",
+    "gateway_check": "conformance",
+    "GatewayCheckUnusable": "conformance",
     "checkout_choices": "purchase",
     "is_known_provider": "purchase",
     "decline_reason": "reasons",
@@ -56,6 +59,8 @@ __all__ = [  # noqa: RUF022 (in _WHERE's order)
     "refund",
     "available_actions",
     "sync",
+    "gateway_check",
+    "GatewayCheckUnusable",
     "checkout_choices",
     "is_known_provider",
     "decline_reason",
@@ -69,6 +74,7 @@ __all__ = [  # noqa: RUF022 (in _WHERE's order)
 
 if TYPE_CHECKING:  # what a reader and a type checker see
     from shop.payments.backoffice import available_actions, capture, refund, release
+    from shop.payments.conformance import GatewayCheckUnusable, gateway_check
     from shop.payments.errors import (
         ForgedNotification,
         PaymentError,

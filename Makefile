@@ -16,7 +16,14 @@ CATALOGS := translations
 PO := $(wildcard $(CATALOGS)/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
 
-.PHONY: run serve test test-postgres bench lint db install translations browser messages clean
+# The shop's RBS flow tests, run again against the sandbox's other dialect (rbs.md 8.1): the
+# whole suite speaks the default (sber: string errorCode); these prove bpc's numbers work too.
+RBS_FLOW_TESTS := tests/test_checkout_flow.py tests/test_back_office_operations.py \
+  tests/test_rbs_callbacks.py tests/test_double_payment.py tests/test_reconcile.py \
+  tests/test_ledger.py tests/test_parallel_operations.py tests/test_races.py
+
+.PHONY: run serve test test-dialect test-postgres bench lint db install translations browser \
+  messages clean gateway-check
 
 run: db  ## shop + embedded sandbox on http://127.0.0.1:5000 (dev server, threaded)
 	$(FLASK) run --host 127.0.0.1 --port 5000 --with-threads
@@ -30,6 +37,10 @@ test: install browser  ## lint, then the whole suite (unit, live HTTP, browser)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	CHROMIUM_PATH=$(CHROMIUM) $(BIN)/pytest
+	$(MAKE) --no-print-directory test-dialect
+
+test-dialect: install  ## the RBS flow tests again, the sandbox speaking bpc (numeric errorCode)
+	SANDBOX_RBS_DIALECT=bpc $(BIN)/pytest -q $(RBS_FLOW_TESTS) -k "not payneteasy"
 
 test-postgres: install browser  ## the whole suite again, on a PostgreSQL database of its own
 	@$(BIN)/python -c "import psycopg, sys; psycopg.connect(sys.argv[1]).close()" \
@@ -42,6 +53,9 @@ bench: install  ## `make serve`'s and `make run`'s servers under load, figures b
 	  echo "installing Debian's wrk for the benchmark"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	$(BIN)/python -m tests.bench
+
+gateway-check: install  ## the configured gateways checked (the embedded sandbox by default); ARGS="--pay --json r.json"
+	$(FLASK) gateway-check $(ARGS)
 
 lint: install
 	$(BIN)/ruff check .

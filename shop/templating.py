@@ -39,8 +39,9 @@ def notice(message: str, category: str = "info") -> None:
 
 
 def gateway_faults_url() -> str:
-    """The demo sandbox's faults page, mounted or run alone (linked in demo mode only)."""
-    return sandbox_faults_page(current_app.config)
+    """The demo sandbox's faults page, mounted or run alone (linked in demo mode only), in
+    the reader's language."""
+    return f"{sandbox_faults_page(current_app.config)}?lang={get_locale().language}"
 
 
 def register(app: Flask) -> None:

@@ -116,6 +116,10 @@ def stored_order(shop: LiveShop, state: str, **payment: object) -> str:
 def _buyer_pages(shop: LiveShop, buyer: Buyer) -> dict[str, str]:
     pages = {}
     pages["order waiting"], pages["RBS payment page"] = purchase(shop, buyer)
+    faults = re.search(
+        r'class="gateway-faults" href="([^"]+)"', buyer.get(pages["order waiting"]).text
+    )
+    pages["sandbox faults page"] = unescape(faults[1])  # demo mode: linked from order pages
     paid, form_url = purchase(shop, buyer)
     assert 'data-state="paid"' in buyer.pay(form_url, CARD_APPROVE).text
     pages["order paid"], pages["RBS page of a paid order"] = paid, form_url
@@ -183,6 +187,7 @@ PAGES = {
     "PaynetEasy form": ("buyer", None, "Sandbox outcomes", "Исходы в песочнице"),
     "PaynetEasy 3-D Secure page": ("buyer", None, "3-D Secure password", "паролем 3-D Secure"),
     "PaynetEasy final redirect": ("buyer", None, "Continue to the shop", "Вернуться в магазин"),
+    "sandbox faults page": ("buyer", None, "No fault is armed", "Сбои не включены"),
 }
 
 
@@ -238,3 +243,9 @@ def test_money_and_dates_follow_the_language(scene):
     assert "890,00 ₽" in russian and "RUB890.00" in english  # (visible_text spaced the nbsp)
     assert re.search(r"\d\d\.\d\d\.\d{4}, \d\d:\d\d UTC", russian)  # 29.11.2026, 23:49
     assert re.search(r"\d+/\d+/\d\d, \d+:\d\d\s[AP]M UTC", english)  # 11/29/26, 11:49 PM
+
+
+def test_the_faults_page_keeps_the_shops_language_through_its_forms(scene):
+    html = fetch(scene, "sandbox faults page", "ru")
+    actions = [unescape(a) for a in re.findall(r'<form method="post" action="([^"]+)"', html)]
+    assert actions and all(action.endswith("?lang=ru") for action in actions), actions

@@ -56,8 +56,8 @@ def demo(tmp_path):
 def test_a_fault_armed_on_the_page_meets_the_next_purchase_until_disarmed(demo, fault, sees):
     buyer = Buyer(demo)
     link = faults_link(paid_order_page(buyer))
-    assert link == f"{demo.url}/sandbox{PAGE}"
-    person = FaultsPage(link.removesuffix(PAGE))
+    assert link == f"{demo.url}/sandbox{PAGE}?lang=en"  # in the reader's language
+    person = FaultsPage(link.removesuffix("?lang=en").removesuffix(PAGE))
 
     armed = person.arm(method="register.do", fault=fault, times="100")
     assert armed.status_code == 200
@@ -80,7 +80,7 @@ def test_with_the_sandbox_alone_the_link_points_at_it(tmp_path):
     try:
         buyer = Buyer(shop)
         link = faults_link(paid_order_page(buyer))
-        assert link == f"{gateway.url}{PAGE}"
+        assert link == f"{gateway.url}{PAGE}?lang=en"
 
         FaultsPage(gateway.url).arm(method="register.do", fault="http_502")
         assert "did not answer" in check_out(buyer).text

@@ -53,10 +53,12 @@ def money(minor: int, alpha: str) -> str:
 
 
 def _select() -> str | None:
-    """The order's language, else the one in the page's address, else the browser's."""
+    """The order's language, else the one in the page's address (payment_<lang>.html, or
+    ?lang= on a page the shop links to), else the browser's."""
     if not has_request_context():
         return None
-    chosen = g.get("sandbox_language") or (request.view_args or {}).get("lang")
+    address = (request.view_args or {}).get("lang") or request.args.get("lang")
+    chosen = g.get("sandbox_language") or address
     if chosen in LANGUAGES:
         return chosen
     return request.accept_languages.best_match(LANGUAGES)

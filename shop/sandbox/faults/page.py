@@ -17,6 +17,7 @@ from flask import (
     Flask,
     Response,
     current_app,
+    has_request_context,
     redirect,
     render_template,
     request,
@@ -26,6 +27,7 @@ from flask_wtf.csrf import generate_csrf, validate_csrf
 from wtforms import ValidationError
 
 from shop.sandbox.common import origins
+from shop.sandbox.common.i18n import LANGUAGES
 from shop.sandbox.faults import rules
 from shop.sandbox.faults.behaviours import FAULTS
 from shop.sandbox.faults.callbacks import CALLBACK_FAULTS
@@ -49,6 +51,13 @@ def init_app(app: Flask) -> None:
     if "_" not in app.jinja_env.globals:
         app.jinja_env.add_extension("jinja2.ext.i18n")
         app.jinja_env.install_null_translations(newstyle=True)
+
+
+@bp.url_defaults
+def _keep_language(endpoint: str, values: dict) -> None:
+    """The language the shop's link asked for (?lang=) stays through the page's forms."""
+    if has_request_context() and request.args.get("lang") in LANGUAGES:
+        values.setdefault("lang", request.args["lang"])
 
 
 def _host(url: str) -> str | None:

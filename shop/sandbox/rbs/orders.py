@@ -18,6 +18,7 @@ from flask import current_app
 from shop.sandbox.common.card_form import CardInput, mask_pan, payment_system
 from shop.sandbox.common.clock import now_ms
 from shop.sandbox.common.db import db
+from shop.sandbox.common.i18n import N_
 from shop.sandbox.common.wallets import WalletPayment
 from shop.sandbox.rbs import callbacks
 from shop.sandbox.rbs.issuer import (
@@ -35,8 +36,8 @@ from shop.sandbox.rbs.wire import CARD_PAYMENT_WAY, WALLET_PAYMENT_WAYS, ApiErro
 log = logging.getLogger(__name__)
 
 BATCH = 100  # expired per sweep at most: a request never waits on a long backlog
-TIMEOUT = RbsDecision(RbsOutcome.DECLINE, -2007, "Card data entry timeout")
-CANCELLED = RbsDecision(RbsOutcome.DECLINE, 341014, "Payment cancelled by the payer")
+TIMEOUT = RbsDecision(RbsOutcome.DECLINE, -2007, N_("Card data entry timeout"))
+CANCELLED = RbsDecision(RbsOutcome.DECLINE, 341014, N_("Payment cancelled by the payer"))
 
 
 def register(request: RegisterCall, two_stage: bool) -> GatewayOrder:

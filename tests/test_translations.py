@@ -6,9 +6,11 @@ there, or with an empty or fuzzy msgstr, or whose placeholders differ, fails the
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
+import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
@@ -110,3 +112,32 @@ def test_the_check_finds_a_string_left_untranslated(tmp_path):
     assert untranslated(extracted(tmp_path), catalog) == [
         f"'A brand new text' ({Path('templates', 'new.html')}:1): fuzzy"
     ]
+
+
+def _gettext_at_import(path: Path) -> list[int]:
+    """Lines where _()/gettext()/ngettext() runs outside any function: at import time."""
+    found: list[int] = []
+
+    def walk(node: ast.AST, in_function: bool) -> None:
+        for child in ast.iter_child_nodes(node):
+            inside = in_function or isinstance(child, ast.FunctionDef | ast.Lambda)
+            called = isinstance(child, ast.Call) and isinstance(child.func, ast.Name)
+            if called and child.func.id in {"_", "gettext", "ngettext"} and not in_function:
+                found.append(child.lineno)
+            walk(child, inside)
+
+    walk(ast.parse(path.read_text(), str(path)), False)
+    return found
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "shop").rglob("*.py")), ids=str)
+def test_no_text_is_translated_at_import_time(path):
+    """At import there is no reader yet: such a text would stay in the default language
+    for everyone. Use lazy_gettext (_l) or N_() there, and translate when shown."""
+    assert _gettext_at_import(path) == []
+
+
+def test_the_import_time_check_sees_a_module_level_gettext(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text('LABEL = _("Pay")\n\ndef f():\n    return _("Fine")\n')
+    assert _gettext_at_import(sample) == [1]

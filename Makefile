@@ -23,7 +23,7 @@ RBS_FLOW_TESTS := tests/test_checkout_flow.py tests/test_back_office_operations.
   tests/test_ledger.py tests/test_parallel_operations.py tests/test_races.py
 
 .PHONY: run serve test test-dialect test-postgres bench lint db install translations browser \
-  messages clean gateway-check
+  messages clean gateway-check screenshots
 
 run: db  ## shop + embedded sandbox on http://127.0.0.1:5000 (dev server, threaded)
 	$(FLASK) run --host 127.0.0.1 --port 5000 --with-threads
@@ -56,6 +56,9 @@ bench: install  ## `make serve`'s and `make run`'s servers under load, figures b
 
 gateway-check: install  ## the configured gateways checked (the embedded sandbox by default); ARGS="--pay --json r.json"
 	$(FLASK) gateway-check $(ARGS)
+
+screenshots: install browser  ## the workshop's pictures, docs/img/<lang>/*.png, taken in chromium (docs/workshop.md)
+	CHROMIUM_PATH=$(CHROMIUM) $(BIN)/python -m tests.screenshots
 
 lint: install
 	$(BIN)/ruff check .

@@ -423,3 +423,10 @@ class Staff(Buyer):
         data = {"csrf_token": token.group(1), "amount": amount}
         path = f"/admin/orders/{order_token}/{action}"
         return self.post(path, data, allow_redirects=follow)
+
+
+def checkout_with_payneteasy(buyer: Buyer) -> str:
+    """Submit the Buy form choosing PaynetEasy; the hosted form's address the shop sent us to."""
+    answer = buyer.checkout(provider="payneteasy")
+    assert answer.status_code == 303, answer.text
+    return answer.headers["Location"]

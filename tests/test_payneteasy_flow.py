@@ -9,7 +9,7 @@ import requests
 
 from shop.extensions import db
 from shop.models import Order, Payment, PaymentEvent
-from tests.support import Buyer, start_live_shop
+from tests.support import Buyer, checkout_with_payneteasy, start_live_shop
 
 
 @pytest.fixture
@@ -36,12 +36,6 @@ def buyer_of(shop):
     person = Buyer(shop)
     person.add("fountain-pen")
     return person
-
-
-def checkout_with_payneteasy(buyer: Buyer) -> str:
-    answer = buyer.checkout(provider="payneteasy")
-    assert answer.status_code == 303, answer.text
-    return answer.headers["Location"]
 
 
 def transitions_to(shop, state: str) -> int:

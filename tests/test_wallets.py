@@ -14,7 +14,7 @@ import requests
 from shop.extensions import db
 from shop.models import Payment, PaymentEvent
 from shop.payments.gateways.base import PaidWith
-from tests.support import CARD_APPROVE, Buyer, Staff, start_live_shop
+from tests.support import CARD_APPROVE, Buyer, Staff, checkout_with_payneteasy, start_live_shop
 
 _WALLET_FORM = re.compile(
     r'<form method="post" action="([^"]+)" class="wallet-form wallet-(\w+)">(.*?)</form>', re.S
@@ -39,12 +39,6 @@ def shopping(shop) -> Buyer:
     buyer = Buyer(shop)
     buyer.add("fountain-pen")
     return buyer
-
-
-def pay_at_payneteasy(buyer: Buyer) -> str:
-    answer = buyer.checkout(provider="payneteasy")
-    assert answer.status_code == 303, answer.text
-    return answer.headers["Location"]
 
 
 def staff_page(shop) -> str:
@@ -119,7 +113,7 @@ def test_a_declined_wallet_payment_says_nothing_of_paying(shop):
 
 def test_apple_pay_at_payneteasy_ends_paid_with_apple_pay(shop):
     buyer = shopping(shop)
-    final = press_wallet(buyer, pay_at_payneteasy(buyer), "apple_pay")
+    final = press_wallet(buyer, checkout_with_payneteasy(buyer), "apple_pay")
 
     page = buyer.follow_final_redirect(final)
 
@@ -137,7 +131,7 @@ def test_apple_pay_at_payneteasy_ends_paid_with_apple_pay(shop):
 
 def test_samsung_pay_with_3ds_at_payneteasy_goes_through_the_password_page(shop):
     buyer = shopping(shop)
-    challenge = press_wallet(buyer, pay_at_payneteasy(buyer), "samsung_pay", three_ds=True)
+    challenge = press_wallet(buyer, checkout_with_payneteasy(buyer), "samsung_pay", three_ds=True)
     assert 'name="password"' in challenge.text
 
     page = buyer.follow_final_redirect(buyer.answer_3ds_password(challenge, "hint"))
@@ -148,7 +142,7 @@ def test_samsung_pay_with_3ds_at_payneteasy_goes_through_the_password_page(shop)
 
 def test_a_wallet_payment_settles_by_callback_alone_at_payneteasy(shop):
     buyer = shopping(shop)
-    press_wallet(buyer, pay_at_payneteasy(buyer), "google_pay")  # and never comes back
+    press_wallet(buyer, checkout_with_payneteasy(buyer), "google_pay")  # and never comes back
 
     def settled() -> bool:
         payment = db.session.execute(db.select(Payment)).scalar_one()

@@ -255,3 +255,14 @@ def test_the_mount_check_sees_an_import_anywhere_else(tmp_path):
     assert sorted(sandbox_imports_outside_the_mount(stray)) == ["stray.py:2", "stray.py:4"]
     assert sandbox_imports_outside_the_mount(SHOP / "__init__.py") == []
     assert "_mount_sandbox" in (SHOP / "__init__.py").read_text()
+
+
+def test_the_payments_package_names_each_public_name_once_and_each_resolves():
+    """__all__ (what readers and the layering check see) and the lazy table agree."""
+    import shop.payments
+
+    assert sorted(shop.payments.__all__) == sorted(shop.payments._WHERE)
+    for name in shop.payments.__all__:
+        assert getattr(shop.payments, name) is not None
+    with pytest.raises(AttributeError):
+        shop.payments.not_a_use_case  # noqa: B018

@@ -6,9 +6,9 @@ import hmac
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, request, url_for
+from flask import Blueprint, Response, abort, current_app, request
 
-from shop.sandbox.rbs import operations, orders
+from shop.sandbox.rbs import hosted, operations, orders
 from shop.sandbox.rbs.request import parse_register
 from shop.sandbox.rbs.wire import (
     ApiError,
@@ -63,14 +63,7 @@ def _authenticate(params: Params) -> None:
 def _register(params: Params, two_stage: bool = False) -> dict[str, Any]:
     """Register an order and point the payer at its hosted payment page."""
     order = orders.register(parse_register(params), two_stage=two_stage)
-    form_url = url_for(
-        "sandbox_rbs_hosted.payment_page",
-        merchant=order.merchant,
-        lang=order.language,
-        mdOrder=order.md_order,
-        _external=True,
-    )
-    return registered(order.md_order, form_url)
+    return registered(order.md_order, hosted.page_url(order))
 
 
 def _register_preauth(params: Params) -> dict[str, Any]:

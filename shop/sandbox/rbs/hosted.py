@@ -53,15 +53,20 @@ def _acs_redirect(order: GatewayOrder) -> BaseResponse:
     return redirect(target, 303)
 
 
-def _page_redirect(order: GatewayOrder) -> BaseResponse:
-    """Send the payer (back) to the card form of this order."""
-    target = url_for(
-        ".payment_page",
+def page_url(order: GatewayOrder) -> str:
+    """The order's payment page in its language: the formUrl register.do answers."""
+    return url_for(
+        "sandbox_rbs_hosted.payment_page",
         merchant=order.merchant,
         lang=order.language,
         mdOrder=order.md_order,
         _external=True,
     )
+
+
+def _page_redirect(order: GatewayOrder) -> BaseResponse:
+    """Send the payer (back) to the card form of this order."""
+    target = page_url(order)
     return redirect(target, 303)
 
 

@@ -249,6 +249,16 @@ def _sandbox_config(tmp_path: Path, overrides: dict) -> dict[str, object]:
     }
 
 
+def start_shop_with_both_gateways(tmp_path: Path) -> LiveShop:
+    """Both gateways offered at checkout, PaynetEasy's callbacks retried within a tenth of a
+    second, so callback tests wait on deliveries, not on the sandbox's real retry delays."""
+    return start_live_shop(
+        tmp_path,
+        PAYMENT_PROVIDERS="rbs,payneteasy",
+        SANDBOX_PAYNETEASY_CALLBACK_DELAYS="0,0.05,0.1",
+    )
+
+
 def start_sandbox_server(tmp_path: Path, **overrides: object) -> SandboxServer:
     """A standalone sandbox with its own database under tmp_path."""
     from shop.sandbox import create_app as create_sandbox

@@ -9,16 +9,17 @@ import requests
 
 from shop.extensions import db
 from shop.models import Order, Payment, PaymentEvent
-from tests.support import Buyer, checkout_with_payneteasy, start_live_shop
+from tests.support import (
+    Buyer,
+    checkout_with_payneteasy,
+    start_live_shop,
+    start_shop_with_both_gateways,
+)
 
 
 @pytest.fixture
 def shop(tmp_path):
-    live = start_live_shop(
-        tmp_path,
-        PAYMENT_PROVIDERS="rbs,payneteasy",
-        SANDBOX_PAYNETEASY_CALLBACK_DELAYS="0,0.05,0.1",
-    )
+    live = start_shop_with_both_gateways(tmp_path)
     yield live
     live.stop()
 

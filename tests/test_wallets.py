@@ -14,7 +14,14 @@ import requests
 from shop.extensions import db
 from shop.models import Payment, PaymentEvent
 from shop.payments.gateways.base import PaidWith
-from tests.support import CARD_APPROVE, Buyer, Staff, checkout_with_payneteasy, start_live_shop
+from tests.support import (
+    CARD_APPROVE,
+    Buyer,
+    Staff,
+    checkout_with_payneteasy,
+    start_live_shop,
+    start_shop_with_both_gateways,
+)
 
 _WALLET_FORM = re.compile(
     r'<form method="post" action="([^"]+)" class="wallet-form wallet-(\w+)">(.*?)</form>', re.S
@@ -51,11 +58,7 @@ def staff_page(shop) -> str:
 
 @pytest.fixture
 def shop(tmp_path):
-    live = start_live_shop(
-        tmp_path,
-        PAYMENT_PROVIDERS="rbs,payneteasy",
-        SANDBOX_PAYNETEASY_CALLBACK_DELAYS="0,0.05,0.1",
-    )
+    live = start_shop_with_both_gateways(tmp_path)
     yield live
     live.stop()
 

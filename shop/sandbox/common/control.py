@@ -17,3 +17,10 @@ def answer(body: Any, status: int = 200) -> Response:
 def order_not_found() -> Response:
     """The 404 of every control endpoint that names an unknown order."""
     return answer({"error": "Order not found"}, 404)
+
+
+def attempt_json(row: Any, *extra: str) -> dict[str, Any]:
+    """One callback delivery try as JSON: what both gateways' tries record, plus `extra`
+    columns of the row (PaynetEasy's `event`)."""
+    shared = ("attempt", "trigger", "url", "http_status", "error", "at")
+    return {name: getattr(row, name) for name in (*extra, *shared)}

@@ -19,11 +19,9 @@ Every endpoint answers 404 {"error": ...} for an unknown order.
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, Response, request
 
-from shop.sandbox.common.control import answer, order_not_found
+from shop.sandbox.common.control import answer, attempt_json, order_not_found
 from shop.sandbox.common.db import db
 from shop.sandbox.payneteasy import callbacks, orders
 from shop.sandbox.payneteasy.issuer import APPROVED, DECLINED, PaynetDecision
@@ -74,7 +72,7 @@ def list_callbacks(paynet_order_id: int) -> Response:
         .order_by(PaynetCallbackAttempt.id)
     )
     rows = db.session.execute(query).scalars()
-    return answer([_attempt_json(row) for row in rows], 200)
+    return answer([attempt_json(row, "event") for row in rows], 200)
 
 
 @bp.get(f"{ORDER}/totals")
@@ -84,16 +82,3 @@ def totals(paynet_order_id: int) -> Response:
     if order is None:
         return order_not_found()
     return answer(orders.totals(order), 200)
-
-
-def _attempt_json(row: PaynetCallbackAttempt) -> dict[str, Any]:
-    """One attempt as JSON."""
-    return {
-        "event": row.event,
-        "trigger": row.trigger,
-        "attempt": row.attempt,
-        "url": row.url,
-        "http_status": row.http_status,
-        "error": row.error,
-        "at": row.at,
-    }

@@ -23,7 +23,7 @@ from typing import Any
 from flask import Blueprint, Response
 
 from shop.sandbox.common import delivery
-from shop.sandbox.common.control import answer, order_not_found
+from shop.sandbox.common.control import answer, attempt_json, order_not_found
 from shop.sandbox.common.db import db
 from shop.sandbox.rbs import callbacks, orders
 from shop.sandbox.rbs.models import GatewayOrder, RbsCallbackAttempt, RbsNotification
@@ -64,7 +64,7 @@ def list_callbacks(md_order: str) -> Response:
     tries = db.select(RbsCallbackAttempt).filter_by(md_order=md_order)
     by_note: dict[int, list[dict[str, Any]]] = {}
     for row in db.session.execute(tries.order_by(RbsCallbackAttempt.id)).scalars():
-        by_note.setdefault(row.notification_id, []).append(_attempt_json(row))
+        by_note.setdefault(row.notification_id, []).append(attempt_json(row))
     notes_json = [
         _note_json(note, by_note.get(note.id, [])) for note in db.session.execute(notes).scalars()
     ]
@@ -81,16 +81,4 @@ def _note_json(note: RbsNotification, attempts: list[dict[str, Any]]) -> dict[st
         "url": delivery.public_url(note.url),
         "at": note.created_at,
         "attempts": attempts,
-    }
-
-
-def _attempt_json(row: RbsCallbackAttempt) -> dict[str, Any]:
-    """One delivery try as JSON."""
-    return {
-        "attempt": row.attempt,
-        "trigger": row.trigger,
-        "url": row.url,
-        "http_status": row.http_status,
-        "error": row.error,
-        "at": row.at,
     }

@@ -134,3 +134,23 @@ def test_a_callback_is_not_acknowledged_until_the_status_api_answers(shop):
 
     assert (down.status_code, up.status_code) == (503, 200)  # the gateway sends it again
     assert shop.only_payment().state == "paid"
+
+
+def test_a_callback_about_a_registration_whose_answer_was_lost_stays_on_the_timeline(shop):
+    """register.do did its work but its answer was lost: the payment is pending with no
+    gateway id, too fresh to look up. A genuine callback for it is still written down."""
+    lost = {"method": "register.do", "fault": "drop_after", "times": 1}
+    requests.post(f"{shop.url}/sandbox/sandbox-control/faults", json=lost, timeout=5)
+    buyer = Buyer(shop)
+    buyer.add("canvas-tote")
+    buyer.checkout()
+    buyer.close()
+    pending = shop.only_payment()
+    assert (pending.state, pending.gateway_order_id) == ("pending", None)
+    params = {"mdOrder": "lost-answer", "orderNumber": pending.merchant_order_number,
+              "operation": "approved", "status": "1"}  # fmt: skip
+
+    answer = callback(shop, {**params, "checksum": callback_checksum(params, KEY)})
+
+    assert answer.status_code == 200
+    assert [e.kind for e in shop.only_payment().events].count("callback") == 1

@@ -240,8 +240,6 @@ def handle_callback(provider: str, params: Mapping[str, str]) -> Payment | None:
     comes moments after the last status call is not acknowledged (StatusJustChecked): the
     gateway delivers it again, and a replayed one costs nothing.
     """
-    if not is_known_provider(provider):
-        raise UnknownPayment(_("We do not know this payment provider."))
     notice = gateway_for(provider).read_callback(params)
     if notice is None or not notice.genuine:
         ref = notice.ref if notice else None
